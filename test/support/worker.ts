@@ -1,0 +1,69 @@
+/**
+ * Helpers for tests that drive the real worker inside workerd: requests through its fetch
+ * handler (optionally with settings overridden, e.g. ORIGIN), event batches, rules in KV.
+ */
+import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import worker from "../../worker/index";
+import type { Settings } from "../../worker/settings";
+import type { RulesDocument } from "../../worker/rules/schema";
+import type { WireEvent } from "../../sdk/src/wire";
+
+export const testEnv = env as unknown as Settings;
+
+export async function call(request: Request, overrides: Partial<Settings> = {}): Promise<Response> {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, { ...testEnv, ...overrides }, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+export function newVisitor(): string {
+  return crypto.randomUUID();
+}
+
+export function cookieFor(visitorId: string): string {
+  return `rujai_id=${visitorId}`;
+}
+
+export async function putRules(document: RulesDocument | string): Promise<void> {
+  await testEnv.RULES.put("rules", typeof document === "string" ? document : JSON.stringify(document));
+}
+
+/** GET a page as a browser navigation would. */
+export function getPage(path: string, visitorId?: string, overrides: Partial<Settings> = {}, headers: Record<string, string> = {}) {
+  const h = new Headers({ accept: "text/html,*/*", ...headers });
+  if (visitorId) h.set("cookie", cookieFor(visitorId));
+  return call(new Request(`https://shop.test${path}`, { headers: h }), overrides);
+}
+
+let counter = 0;
+export function event(type: string, props?: WireEvent["props"], ts = Date.now()): WireEvent {
+  const id = `e${Date.now().toString(36)}${(counter++).toString(36).padStart(6, "0")}`;
+  return props ? { id, type, ts, props } : { id, type, ts };
+}
+
+/** POST a batch to /rujai/e; `sentAt` defaults to now (no clock skew). */
+export function sendEvents(visitorId: string | undefined, events: unknown[], sentAt = Date.now(), headers: Record<string, string> = {}) {
+  return postBatch(JSON.stringify({ sentAt, events }), visitorId, headers);
+}
+
+export function postBatch(body: string, visitorId?: string, headers: Record<string, string> = {}) {
+  const h = new Headers({ "content-type": "text/plain", ...headers });
+  if (visitorId) h.set("cookie", cookieFor(visitorId));
+  return call(new Request("https://shop.test/rujai/e", { method: "POST", body, headers: h }));
+}
+
+/** The inner HTML of the element carrying data-rujai-slot="name", and its rule attribute. */
+export function slotOf(html: string, name: string): { rule: string | null; variant: string | null; content: string } {
+  const open = new RegExp(`<(\\w+)([^>]*data-rujai-slot="${name}"[^>]*)>`).exec(html);
+  if (!open) throw new Error(`no slot ${name} in page`);
+  const attrs = open[2]!;
+  const start = open.index + open[0].length;
+  const end = html.indexOf(`</${open[1]}>`, start);
+  return {
+    rule: /data-rujai-rule="([^"]*)"/.exec(attrs)?.[1] ?? null,
+    variant: /data-rujai-variant="([^"]*)"/.exec(attrs)?.[1] ?? null,
+    content: html.slice(start, end),
+  };
+}

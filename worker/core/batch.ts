@@ -1,0 +1,96 @@
+/**
+ * Checks an incoming event batch against the contract limits (sdk/src/wire.ts) and corrects
+ * the browser's clock by `sentAt`. A batch-level problem refuses the whole batch with a status
+ * and the JSON path; a bad event is rejected alone, with a reason, and the rest are kept. Pure.
+ */
+import { EVENT_TYPE_PATTERN, LIMITS, type JsonValue, type WireRejection } from "../../sdk/src/wire";
+import type { StoredEvent } from "./profile";
+
+export interface BatchProblem {
+  status: 400 | 413;
+  message: string;
+  path: string;
+}
+
+export type BatchResult = { ok: true; events: StoredEvent[]; rejected: WireRejection[] } | ({ ok: false } & BatchProblem);
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+const MAX_PROPS = 32;
+const MAX_DEPTH = 3;
+
+export function parseBatch(body: string, now: number): BatchResult {
+  const bytes = new TextEncoder().encode(body).byteLength;
+  if (bytes > LIMITS.maxBatchBytes) {
+    return problem(413, `batch is ${bytes} bytes; at most ${LIMITS.maxBatchBytes} are accepted`, "$");
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return problem(400, "body is not valid JSON", "$");
+  }
+  if (!isObject(value)) return problem(400, 'expected an object {"sentAt", "events"}', "$");
+  const { sentAt, events } = value;
+  if (typeof sentAt !== "number" || !Number.isFinite(sentAt)) {
+    return problem(400, "sentAt must be the send time in epoch milliseconds", "$.sentAt");
+  }
+  if (!Array.isArray(events)) return problem(400, "events must be an array", "$.events");
+  if (events.length > LIMITS.maxEvents) {
+    return problem(400, `at most ${LIMITS.maxEvents} events per batch (got ${events.length})`, "$.events");
+  }
+  // The browser's clock may be off; its events are moved by the same offset as sentAt.
+  const skew = now - sentAt;
+  const kept: StoredEvent[] = [];
+  const rejected: WireRejection[] = [];
+  events.forEach((raw, index) => {
+    const result = checkEvent(raw, skew, now);
+    if (typeof result === "string") {
+      const id = isObject(raw) && typeof raw.id === "string" ? raw.id.slice(0, 64) : undefined;
+      rejected.push(id === undefined ? { index, reason: result } : { index, id, reason: result });
+    } else kept.push(result);
+  });
+  return { ok: true, events: kept, rejected };
+}
+
+function checkEvent(raw: unknown, skew: number, now: number): StoredEvent | string {
+  if (!isObject(raw)) return "event must be an object";
+  const { id, type, ts, props } = raw;
+  if (typeof id !== "string" || !ID_PATTERN.test(id)) return "id must be 8–64 characters of [A-Za-z0-9_-] (a uuid)";
+  if (typeof type !== "string" || !EVENT_TYPE_PATTERN.test(type)) return 'type must match [a-z][a-z0-9_]{0,39}, e.g. "view_item"';
+  if (typeof ts !== "number" || !Number.isFinite(ts)) return "ts must be epoch milliseconds";
+  const corrected = Math.round(ts + skew);
+  if (corrected < now - LIMITS.maxPastMs) return "ts is more than 7 days old";
+  if (corrected > now + LIMITS.maxFutureMs) return "ts is more than 5 minutes in the future";
+  if (props === undefined) return { id, type, ts: corrected };
+  if (!isObject(props)) return "props must be an object";
+  const bad = checkValue(props, "props", 0);
+  if (bad) return bad;
+  // checkValue has walked every value: only JSON scalars, arrays and objects remain.
+  return { id, type, ts: corrected, props: props as Record<string, JsonValue> };
+}
+
+/** A reason naming the path of the first value over the limits, or undefined. */
+function checkValue(value: unknown, path: string, depth: number): string | undefined {
+  if (typeof value === "string") {
+    return value.length > LIMITS.maxStringLength ? `${path} is longer than ${LIMITS.maxStringLength} characters` : undefined;
+  }
+  if (typeof value === "number") return Number.isFinite(value) ? undefined : `${path} is not a finite number`;
+  if (typeof value === "boolean" || value === null) return undefined;
+  if (depth >= MAX_DEPTH) return `${path} is nested too deeply`;
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value as object);
+  if (entries.length > MAX_PROPS) return `${path} has more than ${MAX_PROPS} entries`;
+  for (const [key, child] of entries) {
+    if (key.length > 64) return `${path} has a key longer than 64 characters`;
+    const bad = checkValue(child, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`, depth + 1);
+    if (bad) return bad;
+  }
+  return undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function problem(status: 400 | 413, message: string, path: string): BatchResult {
+  return { ok: false, status, message, path };
+}

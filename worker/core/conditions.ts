@@ -1,0 +1,220 @@
+/**
+ * Compiles rule conditions (worker/rules/schema.ts) into closures, once per rules version, so
+ * evaluating a profile does no parsing or dispatch on JSON. Each compiled condition also says
+ * when, with no new event, its answer could next change: that instant drives the profile's
+ * alarm (an add-to-cart becoming "30 minutes ago", a window emptying, 17:00 arriving).
+ * Pure: everything time-dependent takes `now` from the caller.
+ */
+import type { Condition, PropTest, DayName } from "../rules/schema";
+import { DAY_NAMES } from "../rules/schema";
+import { durationMs } from "./duration";
+import { minuteOfDay, nextLocalMinute, type LocalClock } from "./clock";
+import { eventsOf, firstAfter, type ProfileView, type StoredEvent, type VisitContext } from "./profile";
+
+export interface EvalState {
+  readonly profile: ProfileView;
+  readonly now: number;
+  readonly clock: LocalClock;
+  readonly context: VisitContext;
+  /** Whether another segment holds (memoised by the caller). */
+  segment(name: string): boolean;
+  segmentNextChange(name: string): number;
+}
+
+export interface CompiledCondition {
+  holds(s: EvalState): boolean;
+  /** Earliest instant after `now` at which `holds` could change without a new event. */
+  nextChange(s: EvalState): number;
+}
+
+const NEVER = Number.POSITIVE_INFINITY;
+
+export function compileCondition(c: Condition): CompiledCondition {
+  if ("all" in c) return allOf(c.all.map(compileCondition));
+  if ("any" in c) return anyOf(c.any.map(compileCondition));
+  if ("not" in c) return negate(compileCondition(c.not));
+  if ("count" in c) {
+    const match = compileWhere(c.count.where);
+    const within = c.count.within ? durationMs(c.count.within) : undefined;
+    return windowed(c.count.event, match, within, () => 1, compare(c, 1));
+  }
+  if ("sum" in c) {
+    const match = compileWhere(c.sum.where);
+    const within = c.sum.within ? durationMs(c.sum.within) : undefined;
+    const prop = c.sum.prop;
+    return windowed(c.sum.event, match, within, (e) => numeric(e.props?.[prop]), compare(c, Number.MIN_VALUE));
+  }
+  if ("since" in c) return since(c.since.event, compileWhere(c.since.where), c.atLeast, c.atMost);
+  if ("idleFor" in c) return idleFor(durationMs(c.idleFor));
+  if ("firstSeenWithin" in c) return firstSeenWithin(durationMs(c.firstSeenWithin));
+  if ("localTime" in c) return localTime(minuteOfDay(c.localTime.from), minuteOfDay(c.localTime.to));
+  if ("days" in c) return days(c.days);
+  if ("segment" in c) {
+    const name = c.segment;
+    return { holds: (s) => s.segment(name), nextChange: (s) => s.segmentNextChange(name) };
+  }
+  throw new Error(`unknown condition: ${Object.keys(c).join(", ")}`);
+}
+
+function allOf(parts: CompiledCondition[]): CompiledCondition {
+  return {
+    holds: (s) => parts.every((p) => p.holds(s)),
+    nextChange: (s) => Math.min(...parts.map((p) => p.nextChange(s))),
+  };
+}
+
+function anyOf(parts: CompiledCondition[]): CompiledCondition {
+  return {
+    holds: (s) => parts.some((p) => p.holds(s)),
+    nextChange: (s) => Math.min(...parts.map((p) => p.nextChange(s))),
+  };
+}
+
+function negate(inner: CompiledCondition): CompiledCondition {
+  return { holds: (s) => !inner.holds(s), nextChange: (s) => inner.nextChange(s) };
+}
+
+type Comparison = (value: number) => boolean;
+
+/** atLeast/atMost/eq; with none given, "at least `fallback`" (i.e. at least one event). */
+function compare(c: { atLeast?: number; atMost?: number; eq?: number }, fallback: number): Comparison {
+  const { atLeast, atMost, eq } = c;
+  if (atLeast === undefined && atMost === undefined && eq === undefined) return (v) => v >= fallback;
+  return (v) =>
+    (atLeast === undefined || v >= atLeast) && (atMost === undefined || v <= atMost) && (eq === undefined || v === eq);
+}
+
+/** count/sum over the events of one type inside a trailing window (or all kept history). */
+function windowed(
+  type: string,
+  match: EventMatcher,
+  within: number | undefined,
+  valueOf: (e: StoredEvent) => number,
+  ok: Comparison,
+): CompiledCondition {
+  const inWindow = (s: EvalState) => {
+    const events = eventsOf(s.profile, type);
+    return within === undefined ? events : events.slice(firstAfter(events, s.now - within));
+  };
+  return {
+    holds(s) {
+      let total = 0;
+      for (const e of inWindow(s)) if (match(e)) total += valueOf(e);
+      return ok(total);
+    },
+    nextChange(s) {
+      if (within === undefined) return NEVER;
+      // The oldest matching event in the window is the first to leave it.
+      for (const e of inWindow(s)) if (match(e) && e.ts <= s.now) return e.ts + within + 1;
+      return NEVER;
+    },
+  };
+}
+
+function lastMatching(events: readonly StoredEvent[], match: EventMatcher): StoredEvent | undefined {
+  for (let i = events.length - 1; i >= 0; i--) if (match(events[i]!)) return events[i];
+  return undefined;
+}
+
+function since(type: string, match: EventMatcher, atLeast?: string, atMost?: string): CompiledCondition {
+  const min = atLeast ? durationMs(atLeast) : 0;
+  const max = atMost ? durationMs(atMost) : NEVER;
+  return {
+    holds(s) {
+      const last = lastMatching(eventsOf(s.profile, type), match);
+      if (!last) return false;
+      const elapsed = s.now - last.ts;
+      return elapsed >= min && elapsed <= max;
+    },
+    nextChange(s) {
+      const last = lastMatching(eventsOf(s.profile, type), match);
+      if (!last) return NEVER;
+      if (s.now < last.ts + min) return last.ts + min;
+      if (s.now <= last.ts + max) return last.ts + max + 1;
+      return NEVER;
+    },
+  };
+}
+
+function idleFor(ms: number): CompiledCondition {
+  const lastTs = (s: EvalState) => s.profile.events.at(-1)?.ts;
+  return {
+    holds(s) {
+      const last = lastTs(s);
+      return last !== undefined && s.now - last >= ms;
+    },
+    nextChange(s) {
+      const last = lastTs(s);
+      return last !== undefined && s.now < last + ms ? last + ms : NEVER;
+    },
+  };
+}
+
+function firstSeenWithin(ms: number): CompiledCondition {
+  const firstTs = (s: EvalState) => s.profile.events[0]?.ts;
+  return {
+    holds(s) {
+      const first = firstTs(s);
+      return first === undefined || s.now - first <= ms;
+    },
+    nextChange(s) {
+      const first = firstTs(s);
+      return first !== undefined && s.now <= first + ms ? first + ms + 1 : NEVER;
+    },
+  };
+}
+
+function localTime(from: number, to: number): CompiledCondition {
+  const inRange = (m: number) => (from <= to ? m >= from && m < to : m >= from || m < to);
+  return {
+    holds: (s) => inRange(s.clock.minute),
+    nextChange: (s) => Math.min(nextLocalMinute(s.now, s.clock, from), nextLocalMinute(s.now, s.clock, to)),
+  };
+}
+
+function days(names: readonly DayName[]): CompiledCondition {
+  const wanted = new Set(names.map((d) => DAY_NAMES.indexOf(d)));
+  return {
+    holds: (s) => wanted.has(s.clock.weekday),
+    nextChange: (s) => nextLocalMinute(s.now, s.clock, 0),
+  };
+}
+
+type EventMatcher = (e: StoredEvent) => boolean;
+const ANY_EVENT: EventMatcher = () => true;
+
+function compileWhere(where: Record<string, PropTest> | undefined): EventMatcher {
+  if (!where) return ANY_EVENT;
+  const tests = Object.entries(where).map(([key, test]) => {
+    const check = compilePropTest(test);
+    return (e: StoredEvent) => check(e.props?.[key]);
+  });
+  return (e) => tests.every((t) => t(e));
+}
+
+function compilePropTest(test: PropTest): (value: unknown) => boolean {
+  if (typeof test !== "object") return (v) => v === test;
+  const checks: Array<(v: unknown) => boolean> = [];
+  if (test.eq !== undefined) checks.push((v) => v === test.eq);
+  if (test.in !== undefined) {
+    const set = new Set<unknown>(test.in);
+    checks.push((v) => set.has(v));
+  }
+  if (test.contains !== undefined) {
+    const needle = test.contains.toLowerCase();
+    checks.push((v) => typeof v === "string" && v.toLowerCase().includes(needle));
+  }
+  const bound = (op: (a: number, b: number) => boolean, b: number | undefined) => {
+    if (b !== undefined) checks.push((v) => typeof v === "number" && op(v, b));
+  };
+  bound((a, b) => a > b, test.gt);
+  bound((a, b) => a >= b, test.gte);
+  bound((a, b) => a < b, test.lt);
+  bound((a, b) => a <= b, test.lte);
+  return (v) => checks.every((c) => c(v));
+}
+
+function numeric(value: unknown): number {
+  const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : 0;
+}

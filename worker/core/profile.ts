@@ -1,0 +1,52 @@
+/**
+ * What the segment engine sees of a visitor: kept events ordered by time and indexed by
+ * type, plus the context of the current visit. Pure data; the Durable Object builds it.
+ */
+import type { WireEvent } from "../../sdk/src/wire";
+
+/** An event as kept: the wire event with its timestamp corrected to the server's clock. */
+export type StoredEvent = WireEvent;
+
+/** The request-time facts a condition may use (timezone from `request.cf` or the rules). */
+export interface VisitContext {
+  timezone: string;
+  country?: string;
+}
+
+export interface ProfileView {
+  /** All kept events, oldest first. */
+  readonly events: readonly StoredEvent[];
+  /** Events of each type, oldest first. */
+  readonly byType: ReadonlyMap<string, readonly StoredEvent[]>;
+}
+
+const NO_EVENTS: readonly StoredEvent[] = [];
+export const EMPTY_PROFILE: ProfileView = { events: NO_EVENTS, byType: new Map() };
+
+/** Builds the view from events in any order. */
+export function buildProfile(events: Iterable<StoredEvent>): ProfileView {
+  const sorted = [...events].sort((a, b) => a.ts - b.ts);
+  const byType = new Map<string, StoredEvent[]>();
+  for (const e of sorted) {
+    const list = byType.get(e.type);
+    if (list) list.push(e);
+    else byType.set(e.type, [e]);
+  }
+  return { events: sorted, byType };
+}
+
+export function eventsOf(profile: ProfileView, type: string): readonly StoredEvent[] {
+  return profile.byType.get(type) ?? NO_EVENTS;
+}
+
+/** Index of the first event with ts > after (events sorted by ts). */
+export function firstAfter(events: readonly StoredEvent[], after: number): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (events[mid]!.ts > after) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}

@@ -1,0 +1,45 @@
+/**
+ * Picks what each slot shows: the highest-priority rule whose segment holds, then the
+ * visitor's sticky holdout and variant for that rule. Pure.
+ */
+import type { CompiledRules } from "./segments";
+import { bucket } from "./hash";
+
+export interface SlotDecision {
+  slot: string;
+  rule: string;
+  /** The variant id, or "holdout" when the visitor keeps the default content. */
+  variant: string;
+  /** Content to put in the slot; null keeps the page's default content. */
+  html: string | null;
+}
+
+export const HOLDOUT = "holdout";
+
+export function selectSlots(
+  rules: CompiledRules,
+  held: ReadonlySet<string>,
+  visitorId: string,
+  only?: readonly string[],
+): Map<string, SlotDecision> {
+  const decisions = new Map<string, SlotDecision>();
+  for (const [slot, candidates] of rules.slots) {
+    if (only && !only.includes(slot)) continue;
+    const winner = candidates.find((c) => held.has(c.segment));
+    if (!winner) continue;
+    const { rule } = winner;
+    if (rule.holdout && bucket(visitorId, `${rule.id}:holdout`) < rule.holdout) {
+      decisions.set(slot, { slot, rule: rule.id, variant: HOLDOUT, html: null });
+      continue;
+    }
+    if (rule.variants) {
+      const total = rule.variants.reduce((sum, v) => sum + (v.weight ?? 1), 0);
+      let point = bucket(visitorId, `${rule.id}:variant`) * total;
+      const variant = rule.variants.find((v) => (point -= v.weight ?? 1) < 0) ?? rule.variants.at(-1)!;
+      decisions.set(slot, { slot, rule: rule.id, variant: variant.id, html: variant.html });
+    } else {
+      decisions.set(slot, { slot, rule: rule.id, variant: "default", html: rule.html ?? null });
+    }
+  }
+  return decisions;
+}

@@ -1,0 +1,62 @@
+/**
+ * A page request: the origin page and the visitor's decision in parallel, the decision
+ * time-boxed, then the slots swapped while the page streams. Whatever fails or is late, the
+ * origin page goes out unchanged.
+ */
+import type { Context } from "hono";
+import { decide, type Decision } from "./decide";
+import { fetchOrigin } from "./origin";
+import { isRewritable, rewriteSlots, type SlotRendering } from "./rewrite";
+import { timeBox } from "../http/time-box";
+import { visitorCookie, visitorOf } from "../http/visitor";
+import type { Settings } from "../settings";
+
+const DEFAULT_BUDGET_MS = 50;
+
+export async function servePage(c: Context<{ Bindings: Settings }>): Promise<Response> {
+  const request = c.req.raw;
+  const env = c.env;
+  if (request.method !== "GET") return fetchOrigin(request, env);
+
+  const visitor = visitorOf(request);
+  const now = Date.now();
+  const budget = Number(env.DECIDE_BUDGET_MS ?? DEFAULT_BUDGET_MS);
+  const lookup = async () => {
+    const started = Date.now();
+    const decision = await timeBox(decide(env, request, visitor, now), budget);
+    return { decision, ms: Date.now() - started };
+  };
+  // A navigation is looked up alongside the origin fetch; anything else only once the origin
+  // says it is HTML, so assets never wait for (or pay for) a profile lookup.
+  let pending = (request.headers.get("accept") ?? "").includes("text/html") ? lookup() : undefined;
+  const origin = await fetchOrigin(request, env);
+  if (!isRewritable(origin)) return origin;
+  pending ??= lookup();
+  const { decision, ms } = await pending;
+
+  const setCookie = visitor.isNew && visitor.mayStore;
+  const personalized = decision !== undefined && decision.slots.size > 0;
+  if (!personalized && !setCookie) return origin;
+
+  const headers = new Headers(origin.headers);
+  headers.set("cache-control", privateCacheControl(origin.headers.get("cache-control")));
+  headers.append("server-timing", `rujai;dur=${ms};desc="${decision ? "segments" : "segments skipped"}"`);
+  if (setCookie) headers.append("set-cookie", visitorCookie(visitor.id));
+  const response = new Response(origin.body, { status: origin.status, statusText: origin.statusText, headers });
+  return personalized ? rewriteSlots(response, renderings(decision)) : response;
+}
+
+function renderings(decision: Decision): Map<string, SlotRendering> {
+  const out = new Map<string, SlotRendering>();
+  for (const [slot, d] of decision.slots) out.set(slot, { rule: d.rule, variant: d.variant, render: () => d.html });
+  return out;
+}
+
+/** The page now differs per visitor: no shared cache may keep it. */
+function privateCacheControl(origin: string | null): string {
+  const kept = (origin ?? "")
+    .split(",")
+    .map((d) => d.trim())
+    .filter((d) => d && !/^(public|private|s-maxage=.*)$/i.test(d));
+  return ["private", ...kept].join(", ");
+}

@@ -1,0 +1,40 @@
+/**
+ * The anonymous visitor: the first-party `rujai_id` cookie set by the worker, and whether the
+ * visitor allows anything to be kept at all (Global Privacy Control says no).
+ */
+export const VISITOR_COOKIE = "rujai_id";
+const ID_PATTERN = /^[A-Za-z0-9-]{16,64}$/;
+const COOKIE_MAX_AGE_S = 400 * 86_400;
+
+export interface Visitor {
+  id: string;
+  /** True when the id was made for this request (no cookie yet). */
+  isNew: boolean;
+  /** False under Global Privacy Control: nothing is stored and no cookie is set. */
+  mayStore: boolean;
+}
+
+export function visitorOf(request: Request): Visitor {
+  const mayStore = request.headers.get("sec-gpc") !== "1";
+  const existing = readCookie(request.headers.get("cookie"), VISITOR_COOKIE);
+  if (existing && ID_PATTERN.test(existing)) return { id: existing, isNew: false, mayStore };
+  return { id: crypto.randomUUID(), isNew: true, mayStore };
+}
+
+/** The Set-Cookie value that keeps `id` for 400 days. */
+export function visitorCookie(id: string): string {
+  return `${VISITOR_COOKIE}=${id}; Path=/; Max-Age=${COOKIE_MAX_AGE_S}; HttpOnly; Secure; SameSite=Lax`;
+}
+
+export function clearVisitorCookie(): string {
+  return `${VISITOR_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax`;
+}
+
+export function readCookie(header: string | null, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}

@@ -1,0 +1,39 @@
+/**
+ * rujai edge worker: routes the public surface (DESIGN.md) under the configurable base path,
+ * and personalizes every other page on its way from the origin.
+ */
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { events } from "./routes/events";
+import { decideRoute } from "./routes/decide";
+import { me } from "./routes/me";
+import { script } from "./routes/script";
+import { servePage } from "./edge/page";
+import type { Settings } from "./settings";
+
+export { Profile } from "./profile/profile";
+
+function buildApp(basePath: string) {
+  const api = new Hono<{ Bindings: Settings }>().route("/", events).route("/", decideRoute).route("/", me);
+  const app = new Hono<{ Bindings: Settings }>()
+    .route("/", script)
+    .route(basePath, api)
+    .all("*", servePage);
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return c.json({ error: error.message }, error.status);
+    console.error("rujai:", error);
+    return c.json({ error: "internal error" }, 500);
+  });
+  return app;
+}
+
+const apps = new Map<string, ReturnType<typeof buildApp>>();
+
+export default {
+  fetch(request, env, ctx) {
+    const basePath = env.BASE_PATH || "/rujai";
+    let app = apps.get(basePath);
+    if (!app) apps.set(basePath, (app = buildApp(basePath)));
+    return app.fetch(request, env, ctx);
+  },
+} satisfies ExportedHandler<Settings>;

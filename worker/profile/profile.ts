@@ -1,0 +1,206 @@
+/**
+ * Profile Durable Object: one per visitor. Keeps a bounded event history in SQLite, dedupes
+ * by event id, keeps which segments hold and since when, and sets one alarm at the next
+ * instant any segment could change (or kept data expires). All decisions are made by the pure
+ * modules in worker/core; this class only loads, stores and schedules.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { buildProfile, type ProfileView, type StoredEvent, type VisitContext } from "../core/profile";
+import { evaluateSegments } from "../core/segments";
+import { currentRules } from "../rules/store";
+import type { Settings } from "../settings";
+
+/** Kept per visitor: 90 days of events, at most this many. */
+export const MAX_EVENTS = 10_000;
+export const KEEP_EVENTS_MS = 90 * 86_400_000;
+/** A profile with no activity for 13 months is deleted. */
+export const DELETE_IDLE_MS = 396 * 86_400_000;
+const MAX_SEGMENT_LOG = 200;
+
+export interface IngestOutcome {
+  kept: number;
+  duplicates: number;
+  segments: string[];
+}
+
+export interface SegmentMembership {
+  name: string;
+  since: number;
+}
+
+export interface ProfileData {
+  segments: SegmentMembership[];
+  history: Array<{ name: string; entered: number; exited: number }>;
+  events: StoredEvent[];
+  context: VisitContext | null;
+}
+
+export class Profile extends DurableObject<Settings> {
+  private readonly sql: SqlStorage;
+  /** Oldest first; mirrors the events table. */
+  private events: StoredEvent[] = [];
+  private ids = new Set<string>();
+  private view: ProfileView | undefined;
+  private membership = new Map<string, number>();
+  private context: VisitContext | null = null;
+
+  constructor(ctx: DurableObjectState, env: Settings) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    void ctx.blockConcurrencyWhile(async () => this.load());
+  }
+
+  /** Stores new events (ignoring ids already kept) and re-evaluates segments at `now`. */
+  async ingest(events: StoredEvent[], context: VisitContext, now = Date.now()): Promise<IngestOutcome> {
+    let kept = 0;
+    for (const e of events) {
+      if (this.ids.has(e.id)) continue;
+      this.sql.exec(
+        "INSERT OR IGNORE INTO events (id, type, ts, props) VALUES (?, ?, ?, ?)",
+        e.id, e.type, e.ts, e.props === undefined ? null : JSON.stringify(e.props),
+      );
+      this.ids.add(e.id);
+      this.events.push(e);
+      kept++;
+    }
+    if (kept > 0) {
+      this.events.sort((a, b) => a.ts - b.ts);
+      this.view = undefined;
+      this.prune(now);
+    }
+    this.setContext(context);
+    const segments = await this.reevaluate(now);
+    return { kept, duplicates: events.length - kept, segments };
+  }
+
+  /** Which segments hold at `now` for a page request; changes nothing. */
+  async segments(context: VisitContext, now = Date.now()): Promise<string[]> {
+    const rules = await currentRules(this.env);
+    return [...evaluateSegments(rules, this.profileView(), now, context).held];
+  }
+
+  /** Everything kept about this visitor (GET /rujai/me). */
+  async data(): Promise<ProfileData> {
+    const history = this.sql
+      .exec<{ name: string; entered: number; exited: number }>("SELECT name, entered, exited FROM segment_log ORDER BY exited DESC")
+      .toArray();
+    return {
+      segments: [...this.membership].map(([name, since]) => ({ name, since })),
+      history,
+      events: this.events,
+      context: this.context,
+    };
+  }
+
+  /** Erases every kept row and the alarm (DELETE /rujai/me). */
+  async erase(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.events = [];
+    this.ids.clear();
+    this.view = undefined;
+    this.membership.clear();
+    this.context = null;
+    this.createTables();
+  }
+
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    const last = this.events.at(-1);
+    if (!last || now - last.ts >= DELETE_IDLE_MS) {
+      await this.erase();
+      return;
+    }
+    this.prune(now);
+    await this.reevaluate(now);
+  }
+
+  private load(): void {
+    this.createTables();
+    this.events = this.sql
+      .exec<{ id: string; type: string; ts: number; props: string | null }>("SELECT id, type, ts, props FROM events ORDER BY ts")
+      .toArray()
+      .map((r) => (r.props === null ? { id: r.id, type: r.type, ts: r.ts } : { id: r.id, type: r.type, ts: r.ts, props: JSON.parse(r.props) }));
+    this.ids = new Set(this.events.map((e) => e.id));
+    for (const r of this.sql.exec<{ name: string; since: number }>("SELECT name, since FROM segments")) {
+      this.membership.set(r.name, r.since);
+    }
+    const ctxRow = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'context'").toArray()[0];
+    this.context = ctxRow ? (JSON.parse(ctxRow.value) as VisitContext) : null;
+  }
+
+  private createTables(): void {
+    this.sql.exec(`
+      CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, type TEXT NOT NULL, ts INTEGER NOT NULL, props TEXT);
+      CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
+      CREATE TABLE IF NOT EXISTS segments (name TEXT PRIMARY KEY, since INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS segment_log (name TEXT NOT NULL, entered INTEGER NOT NULL, exited INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `);
+  }
+
+  private profileView(): ProfileView {
+    this.view ??= buildProfile(this.events);
+    return this.view;
+  }
+
+  private setContext(context: VisitContext): void {
+    if (JSON.stringify(context) === JSON.stringify(this.context)) return;
+    this.context = context;
+    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('context', ?)", JSON.stringify(context));
+  }
+
+  /** Drops events past 90 days or beyond the count cap, oldest first. */
+  private prune(now: number): void {
+    const cutoff = now - KEEP_EVENTS_MS;
+    let drop = 0;
+    while (drop < this.events.length && this.events[drop]!.ts < cutoff) drop++;
+    drop = Math.max(drop, this.events.length - MAX_EVENTS);
+    if (drop <= 0) return;
+    const removed = this.events.splice(0, drop);
+    for (const e of removed) {
+      this.ids.delete(e.id);
+      this.sql.exec("DELETE FROM events WHERE id = ?", e.id);
+    }
+    this.view = undefined;
+  }
+
+  /** Records segment entries/exits at `now` and sets the alarm for the next possible change. */
+  private async reevaluate(now: number): Promise<string[]> {
+    const rules = await currentRules(this.env);
+    const context = this.context ?? { timezone: rules.document.timezone ?? this.env.DEFAULT_TIMEZONE ?? "UTC" };
+    const { held, nextChange } = evaluateSegments(rules, this.profileView(), now, context);
+    for (const [name, since] of this.membership) {
+      if (held.has(name)) continue;
+      this.membership.delete(name);
+      this.sql.exec("DELETE FROM segments WHERE name = ?", name);
+      this.sql.exec("INSERT INTO segment_log (name, entered, exited) VALUES (?, ?, ?)", name, since, now);
+    }
+    for (const name of held) {
+      if (this.membership.has(name)) continue;
+      this.membership.set(name, now);
+      this.sql.exec("INSERT OR REPLACE INTO segments (name, since) VALUES (?, ?)", name, now);
+    }
+    this.sql.exec(
+      "DELETE FROM segment_log WHERE rowid NOT IN (SELECT rowid FROM segment_log ORDER BY exited DESC LIMIT ?)",
+      MAX_SEGMENT_LOG,
+    );
+    await this.schedule(nextChange);
+    return [...held];
+  }
+
+  private async schedule(nextSegmentChange: number): Promise<void> {
+    const oldest = this.events[0];
+    const newest = this.events.at(-1);
+    const next = Math.min(
+      nextSegmentChange,
+      oldest ? oldest.ts + KEEP_EVENTS_MS : Infinity,
+      newest ? newest.ts + DELETE_IDLE_MS : Infinity,
+    );
+    if (!Number.isFinite(next)) {
+      await this.ctx.storage.deleteAlarm();
+      return;
+    }
+    if ((await this.ctx.storage.getAlarm()) !== next) await this.ctx.storage.setAlarm(next);
+  }
+}

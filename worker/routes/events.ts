@@ -1,0 +1,33 @@
+/** POST {base}/e — an event batch from the SDK (JSON or a text/plain beacon). */
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { parseBatch } from "../core/batch";
+import { currentRules } from "../rules/store";
+import { visitContext } from "../http/context";
+import { visitorCookie, visitorOf } from "../http/visitor";
+import { profileOf } from "../edge/decide";
+import type { WireIngestResult } from "../../sdk/src/wire";
+import type { Settings } from "../settings";
+
+export const events = new Hono<{ Bindings: Settings }>().post("/e", async (c) => {
+  const now = Date.now();
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > 64 * 1024) {
+    throw new HTTPException(413, { message: `batch is ${declared} bytes; at most 65536 are accepted` });
+  }
+  const batch = parseBatch(await c.req.text(), now);
+  if (!batch.ok) return c.json({ error: batch.message, path: batch.path }, batch.status);
+  if (batch.events.length === 0 && batch.rejected.length > 0) {
+    return c.json({ error: "no event in the batch was valid", kept: 0, duplicates: 0, rejected: batch.rejected }, 400);
+  }
+  const visitor = visitorOf(c.req.raw);
+  if (!visitor.mayStore) {
+    return c.json({ kept: 0, duplicates: 0, rejected: batch.rejected, stored: false, reason: "Global Privacy Control" }, 202);
+  }
+  const rules = await currentRules(c.env, now);
+  const context = visitContext(c.req.raw, rules, c.env.DEFAULT_TIMEZONE);
+  const outcome = await profileOf(c.env, visitor.id).ingest(batch.events, context, now);
+  if (visitor.isNew) c.header("set-cookie", visitorCookie(visitor.id));
+  const body: WireIngestResult = { kept: outcome.kept, duplicates: outcome.duplicates, rejected: batch.rejected };
+  return c.json(body, 200);
+});

@@ -1,0 +1,29 @@
+/** GET {base}/me shows a visitor what is kept about them; DELETE {base}/me erases it all. */
+import { Hono } from "hono";
+import { profileOf } from "../edge/decide";
+import { clearVisitorCookie, visitorOf } from "../http/visitor";
+import type { Settings } from "../settings";
+
+const isPublic = (s: { name: string }) => !s.name.startsWith("@");
+
+export const me = new Hono<{ Bindings: Settings }>()
+  .get("/me", async (c) => {
+    c.header("cache-control", "private, no-store");
+    const visitor = visitorOf(c.req.raw);
+    if (visitor.isNew) return c.json({ visitorId: null, segments: [], history: [], events: [], context: null });
+    const data = await profileOf(c.env, visitor.id).data();
+    return c.json({
+      visitorId: visitor.id,
+      segments: data.segments.filter(isPublic),
+      history: data.history.filter(isPublic),
+      events: data.events,
+      context: data.context,
+    });
+  })
+  .delete("/me", async (c) => {
+    const visitor = visitorOf(c.req.raw);
+    if (!visitor.isNew) await profileOf(c.env, visitor.id).erase();
+    c.header("set-cookie", clearVisitorCookie());
+    c.header("cache-control", "private, no-store");
+    return c.json({ erased: !visitor.isNew });
+  });

@@ -1,0 +1,154 @@
+/**
+ * The rules document schema: the single source of truth for rule types (inferred below),
+ * runtime validation (worker/rules/validate.ts) and the published JSON Schema.
+ * DESIGN.md, "Rules document", is the contract this encodes.
+ */
+import { z } from "zod";
+
+const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** "30m", "24h", "7d" (also seconds for tests and tight windows). */
+export const DURATION = /^[1-9][0-9]{0,5}(s|m|h|d)$/;
+const HHMM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+
+const Name = z.string().regex(NAME, "use lowercase letters, digits, '-' or '_' (max 64)");
+const Duration = z.string().regex(DURATION, 'a duration like "30m", "24h" or "7d"');
+const EventType = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "an event name like \"view_item\"");
+
+const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+const PropTest = z.union([
+  Scalar,
+  z
+    .strictObject({
+      eq: Scalar.optional(),
+      in: z.array(Scalar).min(1).optional(),
+      contains: z.string().optional(),
+      gt: z.number().optional(),
+      gte: z.number().optional(),
+      lt: z.number().optional(),
+      lte: z.number().optional(),
+    })
+    .refine((o) => Object.keys(o).length > 0, "give at least one of eq, in, contains, gt, gte, lt, lte"),
+]);
+/** Event property filters: `{"category": "sneakers"}` or `{"price": {"gte": 1000}}`. */
+const Where = z.record(z.string().min(1).max(64), PropTest);
+
+const Compare = {
+  atLeast: z.number().nonnegative().optional(),
+  atMost: z.number().nonnegative().optional(),
+  eq: z.number().nonnegative().optional(),
+};
+const DurationCompare = { atLeast: Duration.optional(), atMost: Duration.optional() };
+
+export const CountCondition = z.strictObject({
+  count: z.strictObject({ event: EventType, where: Where.optional(), within: Duration.optional() }),
+  ...Compare,
+});
+export const SumCondition = z.strictObject({
+  sum: z.strictObject({
+    event: EventType,
+    prop: z.string().min(1).max(64),
+    where: Where.optional(),
+    within: Duration.optional(),
+  }),
+  ...Compare,
+});
+/** Time since the last event of a kind; false when there was none. */
+export const SinceCondition = z.strictObject({
+  since: z.strictObject({ event: EventType, where: Where.optional() }),
+  ...DurationCompare,
+});
+/** No activity at all for at least this long (the current page view ends it). */
+export const IdleCondition = z.strictObject({ idleFor: Duration });
+/** The visitor was first seen within this long (a new visitor; true with no history). */
+export const FirstSeenCondition = z.strictObject({ firstSeenWithin: Duration });
+/** Local wall-clock time in the visitor's timezone; `from` > `to` crosses midnight. */
+export const LocalTimeCondition = z.strictObject({
+  localTime: z.strictObject({
+    from: z.string().regex(HHMM, 'a time like "17:00"'),
+    to: z.string().regex(HHMM, 'a time like "21:00"'),
+  }),
+});
+export const DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
+export const DaysCondition = z.strictObject({ days: z.array(z.enum(DAY_NAMES)).min(1) });
+/** Another segment of the same document holds. */
+export const SegmentCondition = z.strictObject({ segment: Name });
+
+export type Condition =
+  | z.infer<typeof CountCondition>
+  | z.infer<typeof SumCondition>
+  | z.infer<typeof SinceCondition>
+  | z.infer<typeof IdleCondition>
+  | z.infer<typeof FirstSeenCondition>
+  | z.infer<typeof LocalTimeCondition>
+  | z.infer<typeof DaysCondition>
+  | z.infer<typeof SegmentCondition>
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition };
+
+export const Condition: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    CountCondition,
+    SumCondition,
+    SinceCondition,
+    IdleCondition,
+    FirstSeenCondition,
+    LocalTimeCondition,
+    DaysCondition,
+    SegmentCondition,
+    z.strictObject({ all: z.array(Condition).min(1) }),
+    z.strictObject({ any: z.array(Condition).min(1) }),
+    z.strictObject({ not: Condition }),
+  ]),
+);
+
+/** The keys that name a condition form; used to explain union errors. */
+export const CONDITION_KEYS = [
+  "count", "sum", "since", "idleFor", "firstSeenWithin", "localTime", "days", "segment", "all", "any", "not",
+] as const;
+
+export const Segment = z.strictObject({
+  label: z.string().max(200).optional(),
+  when: Condition,
+});
+
+const Html = z.string().max(16 * 1024);
+export const Variant = z.strictObject({
+  id: Name,
+  html: Html,
+  weight: z.number().positive().optional(),
+});
+
+export const SlotRule = z
+  .strictObject({
+    id: Name,
+    /** A segment name, or an inline condition. */
+    show: z.union([Name, Condition]),
+    priority: z.number().int().optional(),
+    /** Share of matching visitors who keep the default content, to measure uplift. */
+    holdout: z.number().min(0).max(0.9).optional(),
+    html: Html.optional(),
+    variants: z.array(Variant).min(1).max(10).optional(),
+  })
+  .refine((r) => (r.html === undefined) !== (r.variants === undefined), {
+    message: "give either html or variants (exactly one)",
+  });
+
+export const RulesDocument = z.strictObject({
+  $schema: z.string().optional(),
+  /** Default timezone when the request carries none (IANA name). */
+  timezone: z.string().min(1).max(64).optional(),
+  segments: z.record(Name, Segment).default({}),
+  slots: z.record(Name, z.array(SlotRule).max(50)).default({}),
+});
+
+export type RulesDocument = z.infer<typeof RulesDocument>;
+export type Segment = z.infer<typeof Segment>;
+export type SlotRule = z.infer<typeof SlotRule>;
+export type Variant = z.infer<typeof Variant>;
+export type CountCondition = z.infer<typeof CountCondition>;
+export type SumCondition = z.infer<typeof SumCondition>;
+export type SinceCondition = z.infer<typeof SinceCondition>;
+export type LocalTimeCondition = z.infer<typeof LocalTimeCondition>;
+export type DayName = (typeof DAY_NAMES)[number];
+export type PropTest = z.infer<typeof PropTest>;

@@ -1,0 +1,62 @@
+/**
+ * The rules document as the worker uses it: read from KV key `rules`, validated and compiled
+ * once per distinct text, kept in the isolate for RULES_REFRESH_MS, and never replaced by a
+ * broken value — the last good version keeps serving (or no rules at all, so pages show their
+ * default content).
+ */
+import { compileRules, type CompiledRules } from "../core/segments";
+import { validateRulesText } from "./validate";
+
+export const RULES_KEY = "rules";
+const DEFAULT_REFRESH_MS = 5_000;
+
+interface Cached {
+  text: string | null;
+  rules: CompiledRules;
+  checkedAt: number;
+}
+
+const EMPTY = compileRules({ segments: {}, slots: {} }, "none");
+let cached: Cached | undefined;
+let pending: Promise<CompiledRules> | undefined;
+
+export interface RulesSource {
+  RULES: KVNamespace;
+  RULES_REFRESH_MS?: string;
+}
+
+/** The current compiled rules; at most one KV read at a time per isolate. */
+export function currentRules(env: RulesSource, now = Date.now()): Promise<CompiledRules> {
+  const refreshMs = env.RULES_REFRESH_MS === undefined ? DEFAULT_REFRESH_MS : Number(env.RULES_REFRESH_MS);
+  if (cached && now - cached.checkedAt < refreshMs) return Promise.resolve(cached.rules);
+  pending ??= refresh(env.RULES, now).finally(() => (pending = undefined));
+  return pending;
+}
+
+async function refresh(kv: KVNamespace, now: number): Promise<CompiledRules> {
+  const text = await kv.get(RULES_KEY);
+  if (cached && cached.text === text) {
+    cached.checkedAt = now;
+    return cached.rules;
+  }
+  const previous = cached?.rules ?? EMPTY;
+  if (text === null) {
+    cached = { text, rules: EMPTY, checkedAt: now };
+    return EMPTY;
+  }
+  const result = validateRulesText(text);
+  if (!result.ok) {
+    console.warn(`rujai: KV "rules" is invalid, serving version ${previous.version}`, result.errors.slice(0, 5));
+    cached = { text, rules: previous, checkedAt: now };
+    return previous;
+  }
+  const rules = compileRules(result.document, await versionOf(text));
+  cached = { text, rules, checkedAt: now };
+  return rules;
+}
+
+/** A short content hash: equal texts give equal versions in every isolate. */
+export async function versionOf(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest).slice(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

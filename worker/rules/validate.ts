@@ -1,0 +1,131 @@
+/**
+ * Validates a rules document: the schema first, then what a schema cannot say (segment
+ * references that exist and do not loop, known timezones, unique rule ids). Every error has
+ * the JSON path of the problem and a plain message, for the admin API, the CLI and the logs.
+ */
+import type { z } from "zod";
+import { CONDITION_KEYS, RulesDocument, type Condition } from "./schema";
+import { isTimezone } from "../core/clock";
+
+export interface RuleError {
+  /** JSON path, e.g. "$.segments.hesitant.when.all[0].count.within". */
+  path: string;
+  message: string;
+}
+
+export type Validation = { ok: true; document: RulesDocument } | { ok: false; errors: RuleError[] };
+
+export function validateRulesText(text: string): Validation {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, errors: [{ path: "$", message: `not valid JSON: ${(error as Error).message}` }] };
+  }
+  return validateRules(value);
+}
+
+export function validateRules(value: unknown): Validation {
+  const parsed = RulesDocument.safeParse(value);
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.flatMap((i) => explain(i, [])) };
+  const errors = semanticErrors(parsed.data);
+  return errors.length ? { ok: false, errors } : { ok: true, document: parsed.data };
+}
+
+export function jsonPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => {
+    if (typeof key === "number") return `${out}[${key}]`;
+    const text = String(key);
+    return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(text) ? `${out}.${text}` : `${out}[${JSON.stringify(text)}]`;
+  }, "$");
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** Turns a zod issue into plain errors; a failed condition union names the forms it expects. */
+function explain(issue: Issue, prefix: PropertyKey[]): RuleError[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === "invalid_union") {
+    // A branch whose only complaints are deeper than the union's own level is the one the
+    // writer meant (its key matched): report that branch's errors.
+    const meant = issue.errors.find((branch) => branch.length > 0 && branch.every((i) => i.path.length > 1));
+    if (meant) return meant.flatMap((i) => explain(i, path));
+    return [{ path: jsonPath(path), message: unionMessage(issue) }];
+  }
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => ({ path: jsonPath([...path, key]), message: `unknown field "${key}"` }));
+  }
+  return [{ path: jsonPath(path), message: issue.message }];
+}
+
+function unionMessage(issue: Extract<Issue, { code: "invalid_union" }>): string {
+  const looksLikeCondition = issue.errors.some((branch) =>
+    branch.some((i) => (CONDITION_KEYS as readonly PropertyKey[]).includes(i.path[0] as PropertyKey)),
+  );
+  return looksLikeCondition
+    ? `expected a condition with exactly one of: ${CONDITION_KEYS.join(", ")}`
+    : "does not match any allowed form";
+}
+
+function semanticErrors(doc: RulesDocument): RuleError[] {
+  const errors: RuleError[] = [];
+  if (doc.timezone !== undefined && !isTimezone(doc.timezone)) {
+    errors.push({ path: "$.timezone", message: `unknown timezone "${doc.timezone}" (use an IANA name like "Asia/Bangkok")` });
+  }
+  const names = new Set(Object.keys(doc.segments));
+  const refsOf = new Map<string, string[]>();
+  const checkRefs = (c: Condition, path: PropertyKey[], refs: string[]) => {
+    forEachReference(c, path, (name, at) => {
+      refs.push(name);
+      if (!names.has(name)) errors.push({ path: jsonPath(at), message: `unknown segment "${name}"` });
+    });
+  };
+  for (const [name, segment] of Object.entries(doc.segments)) {
+    const refs: string[] = [];
+    checkRefs(segment.when, ["segments", name, "when"], refs);
+    refsOf.set(name, refs);
+  }
+  for (const cycle of findCycles(refsOf)) {
+    errors.push({ path: jsonPath(["segments", cycle[0]!, "when"]), message: `segments refer to each other in a loop: ${cycle.join(" → ")}` });
+  }
+  for (const [slot, rules] of Object.entries(doc.slots)) {
+    const seen = new Set<string>();
+    rules.forEach((rule, i) => {
+      if (seen.has(rule.id)) errors.push({ path: jsonPath(["slots", slot, i, "id"]), message: `rule id "${rule.id}" is used twice in slot "${slot}"` });
+      seen.add(rule.id);
+      if (typeof rule.show === "string") {
+        if (!names.has(rule.show)) errors.push({ path: jsonPath(["slots", slot, i, "show"]), message: `unknown segment "${rule.show}"` });
+      } else {
+        checkRefs(rule.show, ["slots", slot, i, "show"], []);
+      }
+    });
+  }
+  return errors;
+}
+
+function forEachReference(c: Condition, path: PropertyKey[], visit: (name: string, path: PropertyKey[]) => void): void {
+  if ("all" in c) c.all.forEach((child, i) => forEachReference(child, [...path, "all", i], visit));
+  else if ("any" in c) c.any.forEach((child, i) => forEachReference(child, [...path, "any", i], visit));
+  else if ("not" in c) forEachReference(c.not, [...path, "not"], visit);
+  else if ("segment" in c) visit(c.segment, [...path, "segment"]);
+}
+
+/** Each loop of segment references once, as the names along it ending where it began. */
+function findCycles(edges: ReadonlyMap<string, readonly string[]>): string[][] {
+  const cycles: string[][] = [];
+  const done = new Set<string>();
+  const visit = (name: string, stack: string[]) => {
+    const at = stack.indexOf(name);
+    if (at >= 0) {
+      cycles.push([...stack.slice(at), name]);
+      return;
+    }
+    if (done.has(name)) return;
+    stack.push(name);
+    for (const next of edges.get(name) ?? []) visit(next, stack);
+    stack.pop();
+    done.add(name);
+  };
+  for (const name of edges.keys()) visit(name, []);
+  return cycles;
+}
