@@ -1,20 +1,12 @@
 /**
  * A real origin on loopback for the worker's reverse-proxy mode: pages with and without
  * slots, a slot streamed in tiny chunks, a redirect, an image, a non-UTF-8 page.
- * Runs in Node (vitest globalSetup); tests get its URL with inject("originUrl").
+ * Runs in Node (vitest globalSetup); tests get its URL with inject("originUrl"). The pages
+ * themselves are in origin-pages.ts, so tests inside workerd can compare against them.
  */
 import { createServer, type Server } from "node:http";
 import type { TestProject } from "vitest/node";
-
-export const SLOT_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>ร้านค้า</title></head><body>
-<div data-rujai-slot="promo">โปรโมชันปกติ default promo</div>
-<section data-rujai-slot="hero"><h1>สวัสดี default hero</h1></section>
-<p>ท้ายหน้า end of page</p></body></html>`;
-
-export const PLAIN_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>ไม่มีสล็อต</title></head><body>
-<!-- a comment the worker must keep --><p>ภาษาไทย   spacing  kept</p></body></html>`;
-
-export const PNG_BYTES = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489", "hex");
+import { PLAIN_PAGE, PNG_BYTES, SLOT_PAGE, TIS620_BYTES } from "./origin-pages";
 
 const CHUNKED = [
   '<!doctype html><html><body><div data-ru', 'jai-slot="hero"><h1>de', 'fault ', 'he', 'ro</h1><p>pa', 'rt two</p></d', 'iv>',
@@ -43,7 +35,7 @@ function handle(path: string, res: import("node:http").ServerResponse) {
       return res.end();
     case "/tis620":
       res.writeHead(200, { "content-type": "text/html; charset=tis-620" });
-      return res.end(Buffer.from([0x3c, 0x64, 0x69, 0x76, 0x20, 0xca, 0xc7, 0xd1, 0xca, 0x3e]));
+      return res.end(TIS620_BYTES);
     default:
       res.writeHead(404, { "content-type": "text/plain" });
       return res.end("not found");
@@ -62,10 +54,4 @@ export async function setup(project: TestProject) {
 
 export async function teardown() {
   await new Promise((resolve) => server?.close(resolve));
-}
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    originUrl: string;
-  }
 }

@@ -36,11 +36,9 @@ export async function servePage(c: Context<{ Bindings: Settings }>): Promise<Res
 
   const setCookie = visitor.isNew && visitor.mayStore;
   const personalized = decision !== undefined && decision.slots.size > 0;
-  if (!personalized && !setCookie) return origin;
-
   const headers = new Headers(origin.headers);
-  headers.set("cache-control", privateCacheControl(origin.headers.get("cache-control")));
   headers.append("server-timing", `rujai;dur=${ms};desc="${decision ? "segments" : "segments skipped"}"`);
+  if (personalized || setCookie) headers.set("cache-control", privateCacheControl(origin.headers.get("cache-control")));
   if (setCookie) headers.append("set-cookie", visitorCookie(visitor.id));
   const response = new Response(origin.body, { status: origin.status, statusText: origin.statusText, headers });
   return personalized ? rewriteSlots(response, renderings(decision)) : response;
