@@ -54,8 +54,9 @@ const card = (p) => {
 <h3>${esc(p.th)}</h3><p>${esc(p.en)}</p><b>${baht(p.price)}</b></a>`;
 };
 
+// "c/sneakers" → c/sneakers.html, served at /c/sneakers (no trailing-slash redirect).
 function write(path, html) {
-  const file = join(out, path, "index.html");
+  const file = join(out, path ? `${path}.html` : "index.html");
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, html);
 }

@@ -49,6 +49,18 @@ describe("sneaker interest", () => {
     expect(hero).toEqual({ rule: "sneakers-20", variant: "a", content: SNEAKER_HTML });
   });
 
+  it("a browser revalidating its cached copy still gets this visit's slots, not a 304", async () => {
+    const v = newVisitor();
+    const first = await getPage("/", v);
+    const etag = first.headers.get("etag");
+    expect(etag).not.toBeNull();
+    await sendEvents(v, [sneakerView("r1"), sneakerView("r2"), sneakerView("r3")]);
+    const again = await getPage("/", v, {}, { "if-none-match": etag! });
+    expect(again.status).toBe(200);
+    expect(again.headers.get("etag")).toBeNull();
+    expect(slotOf(await again.text(), "hero").rule).toBe("sneakers-20");
+  });
+
   it("works the same in front of a real origin (ORIGIN reverse proxy)", async () => {
     const origin = { ORIGIN: inject("originUrl") };
     const v = newVisitor();

@@ -28,8 +28,11 @@ export async function servePage(c: Context<{ Bindings: Settings }>): Promise<Res
   };
   // A navigation is looked up alongside the origin fetch; anything else only once the origin
   // says it is HTML, so assets never wait for (or pay for) a profile lookup.
-  let pending = (request.headers.get("accept") ?? "").includes("text/html") ? lookup() : undefined;
-  const origin = await fetchOrigin(request, env);
+  const navigation = (request.headers.get("accept") ?? "").includes("text/html");
+  let pending = navigation ? lookup() : undefined;
+  // A browser revalidating its cached copy would get a 304 and keep yesterday's slots:
+  // pages are fetched whole, since what they show depends on the visitor, not the origin.
+  const origin = await fetchOrigin(navigation ? unconditional(request) : request, env);
   if (!isRewritable(origin)) return origin;
   pending ??= lookup();
   const { decision, ms } = await pending;
@@ -38,10 +41,22 @@ export async function servePage(c: Context<{ Bindings: Settings }>): Promise<Res
   const personalized = decision !== undefined && decision.slots.size > 0;
   const headers = new Headers(origin.headers);
   headers.append("server-timing", `rujai;dur=${ms};desc="${decision ? "segments" : "segments skipped"}"`);
-  if (personalized || setCookie) headers.set("cache-control", privateCacheControl(origin.headers.get("cache-control")));
+  if (personalized || setCookie) {
+    headers.set("cache-control", privateCacheControl(origin.headers.get("cache-control")));
+    headers.delete("etag");
+    headers.delete("last-modified");
+  }
   if (setCookie) headers.append("set-cookie", visitorCookie(visitor.id));
   const response = new Response(origin.body, { status: origin.status, statusText: origin.statusText, headers });
   return personalized ? rewriteSlots(response, renderings(decision)) : response;
+}
+
+function unconditional(request: Request): Request {
+  if (!request.headers.has("if-none-match") && !request.headers.has("if-modified-since")) return request;
+  const headers = new Headers(request.headers);
+  headers.delete("if-none-match");
+  headers.delete("if-modified-since");
+  return new Request(request, { headers });
 }
 
 function renderings(decision: Decision): Map<string, SlotRendering> {
