@@ -18,19 +18,21 @@ interface Cached {
 
 const EMPTY = compileRules({ segments: {}, slots: {} }, "none");
 let cached: Cached | undefined;
-let pending: Promise<CompiledRules> | undefined;
 
 export interface RulesSource {
   RULES: KVNamespace;
   RULES_REFRESH_MS?: string;
 }
 
-/** The current compiled rules; at most one KV read at a time per isolate. */
+/**
+ * The current compiled rules. Each request that finds the copy stale reads KV itself: an
+ * in-flight read shared between requests would resume the others in the first request's
+ * context, and workerd refuses their next I/O ("on behalf of a different request").
+ */
 export function currentRules(env: RulesSource, now = Date.now()): Promise<CompiledRules> {
   const refreshMs = env.RULES_REFRESH_MS === undefined ? DEFAULT_REFRESH_MS : Number(env.RULES_REFRESH_MS);
   if (cached && now - cached.checkedAt < refreshMs) return Promise.resolve(cached.rules);
-  pending ??= refresh(env.RULES, now).finally(() => (pending = undefined));
-  return pending;
+  return refresh(env.RULES, now);
 }
 
 async function refresh(kv: KVNamespace, now: number): Promise<CompiledRules> {

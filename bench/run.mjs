@@ -1,0 +1,185 @@
+// npm run bench — rujai's figures, measured as ../shared/BENCHMARKS.md says: workers started
+// with Miniflare directly (no wrangler dev, no inspector), a loopback origin, the targets
+// alternated round by round in one run, CPU read from each workerd process.
+//   BENCH_SECONDS=5 BENCH_ROUNDS=3 BENCH_CONNECTIONS=10 npm run bench
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { load, timing } from "./load.mjs";
+import { pageOfSize } from "./pages.mjs";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const SIZES = { "10 KB": 10_000, "100 KB": 100_000, "1 MB": 1_000_000 };
+const COMPAT = "2026-04-20";
+
+// ── SDK size ──────────────────────────────────────────────────────────────────────────────
+function sizes(code) {
+  return {
+    raw: code.length,
+    gzip: gzipSync(code, { level: 9 }).length,
+    brotli: brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+}
+const sdk = sizes(readFileSync("dist/rujai.js"));
+console.log(`\nSDK /rujai.js: ${sdk.raw} B min, ${sdk.gzip} B min+gzip, ${sdk.brotli} B min+brotli (budget 2,048 B brotli)\n`);
+
+// ── Origin on loopback ────────────────────────────────────────────────────────────────────
+const pages = Object.fromEntries(Object.entries(SIZES).map(([name, bytes]) => [name, Buffer.from(pageOfSize(bytes))]));
+const STALL_MS = 400;
+const origin = http.createServer((req, res) => {
+  const path = new URL(req.url, "http://x").pathname;
+  if (path === "/stall") {
+    // Headers and the slot at once, the tail only after STALL_MS: does rujai stream?
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "x-origin": "kept" });
+    res.write(pages["10 KB"].subarray(0, 4000));
+    setTimeout(() => res.end(pages["10 KB"].subarray(4000)), STALL_MS);
+    return;
+  }
+  const page = pages[decodeURIComponent(path.slice(1))];
+  if (!page) return res.writeHead(404).end();
+  res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-length": page.length, "x-origin": "kept", "set-cookie": "origin=1; Path=/" });
+  res.end(page);
+});
+await new Promise((r) => origin.listen(0, "127.0.0.1", r));
+const ORIGIN = `http://127.0.0.1:${origin.address().port}`;
+
+// ── Targets ───────────────────────────────────────────────────────────────────────────────
+mkdirSync("bench/.build", { recursive: true });
+await build({
+  entryPoints: ["worker/index.ts"],
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  target: "es2022",
+  external: ["cloudflare:workers"],
+  outfile: "bench/.build/rujai.mjs",
+  logLevel: "warning",
+  mainFields: ["module", "main"],
+  conditions: ["workerd", "worker", "import"],
+});
+
+const workerdPids = () =>
+  new Set(
+    readdirSync("/proc")
+      .filter((d) => /^\d+$/.test(d))
+      .filter((d) => {
+        try {
+          return readFileSync(`/proc/${d}/comm`, "utf8").trim() === "workerd";
+        } catch {
+          return false;
+        }
+      }),
+  );
+
+async function start(name, options) {
+  const before = workerdPids();
+  const mf = new Miniflare({ compatibilityDate: COMPAT, modules: true, bindings: { ORIGIN }, ...options });
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  const pid = [...workerdPids()].find((p) => !before.has(p));
+  return { name, mf, url, pid };
+}
+
+const rules = readFileSync("demo-site/rules.json", "utf8");
+const targets = [
+  await start("pass-through", { scriptPath: "bench/targets/passthrough.js" }),
+  await start("floor", { scriptPath: "bench/targets/floor.js" }),
+  await start("rujai", {
+    scriptPath: "bench/.build/rujai.mjs",
+    kvNamespaces: ["RULES"],
+    durableObjects: { PROFILE: { className: "Profile", useSQLite: true } },
+    bindings: { ORIGIN, BASE_PATH: "/rujai", DEFAULT_TIMEZONE: "Asia/Bangkok", ADMIN_TOKEN: "bench", IDENTIFY_SECRET: "bench" },
+  }),
+];
+const rujai = targets[2];
+await (await rujai.mf.getKVNamespace("RULES")).put("rules", rules);
+
+// A returning sneaker fan outside the holdout: the page request asks the Profile DO.
+const { bucket } = await import("./.build/hash.mjs").catch(async () => {
+  await build({ entryPoints: ["worker/core/hash.ts"], bundle: true, format: "esm", outfile: "bench/.build/hash.mjs", logLevel: "warning" });
+  return import("./.build/hash.mjs");
+});
+let visitor;
+do visitor = crypto.randomUUID();
+while (bucket(visitor, "sneakers-20:holdout") < 0.1);
+const now = Date.now();
+const views = ["sn-runner", "sn-court", "sn-trail"].map((id, i) => ({ id: `bench-view-${i}`, type: "view_item", ts: now - i * 1000, props: { item_id: id, category: "sneakers" } }));
+const ingest = await fetch(`${rujai.url}/rujai/e`, {
+  method: "POST",
+  headers: { cookie: `rujai_id=${visitor}` },
+  body: JSON.stringify({ sentAt: now, events: views }),
+});
+if (!ingest.ok) throw new Error(`seeding the profile failed: ${ingest.status} ${await ingest.text()}`);
+const headers = { accept: "text/html", cookie: `rujai_id=${visitor}` };
+
+// ── Correctness before timing ─────────────────────────────────────────────────────────────
+for (const t of targets) {
+  for (const [size, page] of Object.entries(pages)) {
+    const r = await timing(`${t.url}/${encodeURIComponent(size)}`, headers);
+    const complete = r.body.endsWith("end of page</footer></body></html>");
+    const swapped = t.name === "pass-through" ? r.body === page.toString() : r.body.includes(t.name === "floor" ? "<h2>swapped</h2>" : "New sneakers −20%");
+    const kept = r.headers["x-origin"] === "kept" && String(r.headers["set-cookie"] ?? "").includes("origin=1");
+    if (r.status !== 200 || !complete || !swapped || !kept) {
+      throw new Error(`${t.name} ${size}: status ${r.status}, complete ${complete}, swapped ${swapped}, headers kept ${kept}`);
+    }
+  }
+}
+const stall = await timing(`${rujai.url}/stall`, headers);
+console.log(
+  `Streaming: origin holds its tail ${STALL_MS} ms; rujai's headers after ${stall.headersAt.toFixed(0)} ms, whole page after ${stall.doneAt.toFixed(0)} ms` +
+    ` (personalized: ${stall.body.includes("New sneakers")})\n`,
+);
+
+// ── Timed runs, alternating targets round by round ────────────────────────────────────────
+const cpuMs = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+  return (ticks * 1000) / Number(execFileSync("getconf", ["CLK_TCK"]).toString());
+};
+const peakRssMb = (pid) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
+
+const results = {};
+for (const size of Object.keys(SIZES)) {
+  const runs = Object.fromEntries(targets.map((t) => [t.name, []]));
+  const url = (t) => `${t.url}/${encodeURIComponent(size)}`;
+  for (const t of targets) await load(url(t), { connections: CONNECTIONS, seconds: 1, headers }); // warm-up
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = targets.map((_, i) => targets[(i + round) % targets.length]);
+    for (const t of order) {
+      const cpuBefore = cpuMs(t.pid);
+      const r = await load(url(t), { connections: CONNECTIONS, seconds: SECONDS, headers });
+      runs[t.name].push({ ...r, cpuPerReq: (cpuMs(t.pid) - cpuBefore) / r.requests });
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  results[size] = Object.fromEntries(
+    targets.map((t) => {
+      const rs = runs[t.name];
+      return [t.name, { rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p95: median(rs.map((r) => r.p95)), cpu: median(rs.map((r) => r.cpuPerReq)), errors: rs.reduce((s, r) => s + r.errors, 0), rss: peakRssMb(t.pid) }];
+    }),
+  );
+}
+
+// ── Report ────────────────────────────────────────────────────────────────────────────────
+const fmt = (n, d = 0) => n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
+console.log(`Page cost (${CONNECTIONS} connections, ${SECONDS} s × ${ROUNDS} rounds, medians; CPU = workerd user+sys per request)`);
+for (const [size, byTarget] of Object.entries(results)) {
+  const floor = byTarget.floor;
+  console.log(`\n${size} page | req/s | p50 ms | p95 ms | CPU ms/req | peak RSS MB | req/s ÷ floor | CPU ÷ floor`);
+  console.log("--- | --- | --- | --- | --- | --- | --- | ---");
+  for (const [name, r] of Object.entries(byTarget)) {
+    console.log(
+      `${name} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p95, 1)} | ${fmt(r.cpu, 2)} | ${fmt(r.rss)} | ${fmt(r.rps / floor.rps, 2)}× | ${fmt(r.cpu / floor.cpu, 2)}×` +
+        (r.errors ? ` (${r.errors} errors)` : ""),
+    );
+  }
+}
+mkdirSync("bench/results", { recursive: true });
+writeFileSync("bench/results/latest.json", JSON.stringify({ date: new Date().toISOString(), sdk, stall, results }, null, 2));
+
+await Promise.all(targets.map((t) => t.mf.dispose()));
+origin.close();
