@@ -84,8 +84,8 @@ for (const p of products) {
   write(`p/${p.id}`, page({
     title: p.en,
     hero: false,
-    head: `<script type="application/ld+json">${JSON.stringify(jsonLd)}</script>
-<script>rujai("track","view_item",${JSON.stringify(item)})</script>`,
+    // The SDK reads view_item from this JSON-LD by itself; no tracking code on the page.
+    head: `<script type="application/ld+json">${JSON.stringify(jsonLd)}</script>`,
     body: `<article class="product">
 <div class="thumb big" style="background:${c.color}">${c.icon}</div>
 <div><p class="crumb"><a href="/c/${c.id}">${c.th} · ${c.en}</a></p>

@@ -7,14 +7,18 @@ import { HTTPException } from "hono/http-exception";
 import { events } from "./routes/events";
 import { decideRoute } from "./routes/decide";
 import { me } from "./routes/me";
-import { script } from "./routes/script";
+import { extraScript, script } from "./routes/script";
 import { servePage } from "./edge/page";
 import type { Settings } from "./settings";
 
 export { Profile } from "./profile/profile";
 
 function buildApp(basePath: string) {
-  const api = new Hono<{ Bindings: Settings }>().route("/", events).route("/", decideRoute).route("/", me);
+  const api = new Hono<{ Bindings: Settings }>()
+    .route("/", events)
+    .route("/", decideRoute)
+    .route("/", me)
+    .route("/", extraScript);
   const app = new Hono<{ Bindings: Settings }>()
     .route("/", script)
     .route(basePath, api)

@@ -53,8 +53,18 @@ describe("demo shop in Chromium", () => {
       const k = await kept(context);
       return k.events.filter((e) => e.type === "view_item").length === 3 && k.events.some((e) => e.type === "search") && k;
     });
-    const views = data.events.filter((e) => e.type === "view_item").map((e) => e.props?.item_id);
-    expect(views.sort()).toEqual(["sn-court", "sn-runner", "sn-trail"]);
+    // Exactly these events, each once: product views come from the pages' JSON-LD.
+    expect(data.events.map((e) => e.type).sort()).toEqual(
+      ["page_view", "page_view", "page_view", "page_view", "page_view", "search", "view_item", "view_item", "view_item"].concat(
+        data.events.filter((e) => e.type === "impression").map(() => "impression"),
+      ).sort(),
+    );
+    const views = data.events.filter((e) => e.type === "view_item").map((e) => e.props);
+    expect(views).toEqual([
+      { item_id: "sn-runner", item_name: "Siam Runner running shoe", category: "sneakers", price: 2890 },
+      { item_id: "sn-court", item_name: "Court Classic white sneaker", category: "sneakers", price: 2190 },
+      { item_id: "sn-trail", item_name: "Doi Inthanon trail shoe", category: "sneakers", price: 3450 },
+    ]);
     const pageViews = data.events.filter((e) => e.type === "page_view").map((e) => e.props?.path);
     expect(pageViews).toEqual(["/", "/p/sn-runner", "/p/sn-court", "/p/sn-trail", "/search?q=sneaker"]);
     expect(data.events.find((e) => e.type === "search")?.props).toEqual({ search_term: "sneaker" });

@@ -55,6 +55,6 @@ describe("POST /rujai/e", () => {
   });
   it("sets the visitor cookie on the first batch", async () => {
     const res = await sendEvents(undefined, [event("page_view")]);
-    expect(res.headers.get("set-cookie")).toMatch(/^rujai_id=[0-9a-f-]{36};/);
+    expect(res.headers.get("set-cookie")).toMatch(/^rujai_id=[0-9a-f-]{36}; Path=\/; Max-Age=34560000; HttpOnly; Secure; SameSite=Lax$/);
   });
 });

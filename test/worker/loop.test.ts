@@ -116,11 +116,12 @@ describe("time of day", () => {
     expect(morning.content).toContain("Free shipping on orders over ฿1,500");
   });
 
-  it("a first-time visitor (no cookie) gets time-of-day content too, and a cookie", async () => {
+  it("a first-time visitor (no cookie) gets time-of-day content too, and no cookie from the page", async () => {
     vi.setSystemTime(MORNING + 8 * HOUR);
     const res = await getPage("/");
     expect(slotOf(await res.text(), "promo").rule).toBe("evening-ship");
-    expect(res.headers.get("set-cookie")).toMatch(/^rujai_id=[0-9a-f-]{36}; Path=\/; Max-Age=34560000; HttpOnly; Secure; SameSite=Lax$/);
+    expect(res.headers.get("set-cookie")).toBeNull();
+    expect(res.headers.get("cache-control")).toBe("private, max-age=0, must-revalidate");
   });
 });
 

@@ -1,14 +1,15 @@
 /**
  * A page request: the origin page and the visitor's decision in parallel, the decision
  * time-boxed, then the slots swapped while the page streams. Whatever fails or is late, the
- * origin page goes out unchanged.
+ * origin page goes out unchanged. Pages never set the visitor cookie: only an accepted event
+ * batch does, so a visitor whose consent is pending or denied gets none.
  */
 import type { Context } from "hono";
 import { decide, type Decision } from "./decide";
 import { fetchOrigin } from "./origin";
 import { isRewritable, rewriteSlots, type SlotRendering } from "./rewrite";
 import { timeBox } from "../http/time-box";
-import { visitorCookie, visitorOf } from "../http/visitor";
+import { visitorOf } from "../http/visitor";
 import type { Settings } from "../settings";
 
 const DEFAULT_BUDGET_MS = 50;
@@ -37,16 +38,14 @@ export async function servePage(c: Context<{ Bindings: Settings }>): Promise<Res
   pending ??= lookup();
   const { decision, ms } = await pending;
 
-  const setCookie = visitor.isNew && visitor.mayStore;
   const personalized = decision !== undefined && decision.slots.size > 0;
   const headers = new Headers(origin.headers);
   headers.append("server-timing", `rujai;dur=${ms};desc="${decision ? "segments" : "segments skipped"}"`);
-  if (personalized || setCookie) {
+  if (personalized) {
     headers.set("cache-control", privateCacheControl(origin.headers.get("cache-control")));
     headers.delete("etag");
     headers.delete("last-modified");
   }
-  if (setCookie) headers.append("set-cookie", visitorCookie(visitor.id));
   const response = new Response(origin.body, { status: origin.status, statusText: origin.statusText, headers });
   return personalized ? rewriteSlots(response, renderings(decision)) : response;
 }

@@ -1,4 +1,7 @@
-/** GET {base}/me shows a visitor what is kept about them; DELETE {base}/me erases it all. */
+/**
+ * GET {base}/me shows a visitor what is kept about them; DELETE {base}/me erases it all;
+ * POST {base}/reset forgets who this browser is (logout) without erasing anything.
+ */
 import { Hono } from "hono";
 import { profileOf } from "../edge/decide";
 import { clearVisitorCookie, visitorOf } from "../http/visitor";
@@ -26,4 +29,8 @@ export const me = new Hono<{ Bindings: Settings }>()
     c.header("set-cookie", clearVisitorCookie());
     c.header("cache-control", "private, no-store");
     return c.json({ erased: !visitor.isNew });
+  })
+  .post("/reset", (c) => {
+    c.header("set-cookie", clearVisitorCookie());
+    return c.json({ reset: true });
   });
