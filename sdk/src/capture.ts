@@ -38,8 +38,7 @@ export function capture(r: Core): void {
       }
     });
     document.querySelectorAll<HTMLElement>("[data-rujai-rule]").forEach((el) => {
-      const d = el.dataset;
-      once(url + d.rujaiSlot, () => r.track("impression", { slot: d.rujaiSlot, rule: d.rujaiRule, variant: d.rujaiVariant }));
+      once(url + el.dataset.rujaiSlot, () => r.track("impression", slot(el.dataset)));
     });
   };
 
@@ -58,10 +57,13 @@ export function capture(r: Core): void {
 
   document.addEventListener("click", (e) => {
     const d = (e.target as Element).closest?.<HTMLElement>("[data-rujai-rule]")?.dataset;
-    if (d) r.track("click", { slot: d.rujaiSlot, rule: d.rujaiRule, variant: d.rujaiVariant });
+    if (d) r.track("click", slot(d));
   });
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", scan);
   else scan();
   r.page();
 }
+
+/** What the worker wrote on a swapped slot. */
+const slot = (d: DOMStringMap): Props => ({ slot: d.rujaiSlot, rule: d.rujaiRule, variant: d.rujaiVariant });

@@ -19,12 +19,11 @@ const c = core(options);
 let loading: Promise<Extra> | undefined;
 // Loaded once, on first use: a failed load rejects the call, which the stub swallows.
 const extra = () => (loading ??= import(/* @vite-ignore */ c.base + "/extra.js") as Promise<Extra>);
-const r: Rujai = {
-  ...c,
-  decide: (slots) => extra().then((x) => x.decide(c, slots)),
-  identify: (...args) => extra().then((x) => x.identify(c, ...args)),
-  reset: () => extra().then((x) => x.reset(c)),
-};
+const r = { ...c } as Rujai;
+for (const name of ["decide", "identify", "reset"] as const) {
+  (r as unknown as Record<string, unknown>)[name] = (...args: unknown[]) =>
+    extra().then((x) => (x[name] as (core: typeof c, ...a: unknown[]) => unknown)(c, ...args));
+}
 const call = (method: unknown, ...args: unknown[]) => {
   try {
     return (r as unknown as Record<string, (...a: unknown[]) => unknown>)[method as string]?.(...args);

@@ -5,7 +5,7 @@
  * hour loses nothing). A retry can send an event twice; the worker dedupes by id.
  * Nothing here throws after init: faults go to `onError` and are retried.
  */
-import { createStore, get, update, type UseStore } from "idb-keyval";
+import { createStore, update, type UseStore } from "idb-keyval";
 import type { JsonValue, WireEvent } from "./wire";
 
 export type Props = Record<string, JsonValue | undefined>;
@@ -44,7 +44,6 @@ export interface Core {
   /** Reports a swallowed fault to `onError`. */
   report(error: unknown): void;
   base: string;
-  options: Options;
 }
 
 export interface Rujai extends Core {
@@ -92,39 +91,25 @@ export function core(options: Options = {}): Core {
     }
   };
 
+  /** Changes the shared queue map in one IndexedDB transaction (tabs never overwrite each other). */
+  const edit = (change: (kept: Record<string, WireEvent>) => Record<string, WireEvent> | void) =>
+    safely(() => update<Record<string, WireEvent>>(KEY, (kept = {}) => change(kept) ?? kept, useStore()));
+
   const persist = (events: WireEvent[]) =>
-    safely(() =>
-      update<Record<string, WireEvent>>(
-        KEY,
-        (kept = {}) => {
-          for (const e of events) kept[e.id] = e;
-          const ids = Object.keys(kept);
-          // Bounded: the oldest go first, and are counted.
-          if (ids.length > MAX_QUEUE) {
-            const oldest = ids.sort((a, b) => kept[a]!.ts - kept[b]!.ts).slice(0, ids.length - MAX_QUEUE);
-            for (const id of oldest) delete kept[id];
-            dropped += oldest.length;
-          }
-          return kept;
-        },
-        useStore(),
-      ),
-    );
+    edit((kept) => {
+      for (const e of events) kept[e.id] = e;
+      const ids = Object.keys(kept);
+      // Bounded: the oldest go first, and are counted.
+      if (ids.length > MAX_QUEUE) {
+        const oldest = ids.sort((a, b) => kept[a]!.ts - kept[b]!.ts).slice(0, ids.length - MAX_QUEUE);
+        for (const id of oldest) delete kept[id];
+        dropped += oldest.length;
+      }
+    });
 
   const forget = (ids: Set<string>) => {
     memory = memory.filter((e) => !ids.has(e.id));
-    return consent === "granted"
-      ? safely(() =>
-          update<Record<string, WireEvent>>(
-            KEY,
-            (kept = {}) => {
-              ids.forEach((id) => delete kept[id]);
-              return kept;
-            },
-            useStore(),
-          ),
-        )
-      : undefined;
+    return consent === "granted" ? edit((kept) => ids.forEach((id) => delete kept[id])) : undefined;
   };
 
   const body = (events: WireEvent[]) => JSON.stringify(dropped ? { sentAt: Date.now(), events, dropped } : { sentAt: Date.now(), events });
@@ -141,7 +126,10 @@ export function core(options: Options = {}): Core {
     timer = undefined;
     if (sending || consent !== "granted") return;
     sending = true;
-    const kept = (await safely(() => get<Record<string, WireEvent>>(KEY, useStore()))) ?? {};
+    // Read through `edit` (a read-write transaction that writes back the same map): one
+    // idb-keyval function less in the 2 KB budget.
+    const kept: Record<string, WireEvent> = {};
+    await edit((stored) => void Object.assign(kept, stored));
     for (const e of memory) kept[e.id] = e;
     const batch = Object.values(kept)
       .sort((a, b) => a.ts - b.ts)
@@ -177,14 +165,9 @@ export function core(options: Options = {}): Core {
   function track(type: string, props?: Props): void {
     if (consent === "denied") return;
     const event: WireEvent = { id: uuid(), type, ts: Date.now() };
-    if (props) {
-      const clipped: Record<string, JsonValue> = {};
-      for (const k in props) {
-        const v = props[k];
-        if (v !== undefined) clipped[k] = typeof v === "string" ? v.slice(0, 256) : v;
-      }
-      event.props = clipped;
-    }
+    // Strings past the contract's 256 characters would get the event rejected: clip them.
+    // The round trip also drops undefined props and snapshots what the caller may mutate.
+    if (props) event.props = JSON.parse(JSON.stringify(props, (_, v: unknown) => (typeof v === "string" ? v.slice(0, 256) : v)));
     memory.push(event);
     if (memory.length > MAX_QUEUE) memory.shift(), dropped++;
     if (consent === "granted") {
@@ -212,12 +195,11 @@ export function core(options: Options = {}): Core {
 
   const clear = () => {
     memory = [];
-    void safely(() => update(KEY, () => ({}), useStore()));
+    void edit(() => ({}));
   };
 
   const api: Core = {
     base,
-    options,
     track,
     page,
     flush,
