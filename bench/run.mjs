@@ -2,14 +2,15 @@
 // with Miniflare directly (no wrangler dev, no inspector), a loopback origin, the targets
 // alternated round by round in one run, CPU read from each workerd process.
 //   BENCH_SECONDS=5 BENCH_ROUNDS=3 BENCH_CONNECTIONS=10 npm run bench
+// (npm run bench:size prints only the script-size table.)
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { load, timing } from "./load.mjs";
 import { pageOfSize } from "./pages.mjs";
+import { sizeTable } from "./sizes.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -17,16 +18,10 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const SIZES = { "10 KB": 10_000, "100 KB": 100_000, "1 MB": 1_000_000 };
 const COMPAT = "2026-04-20";
 
-// ── SDK size ──────────────────────────────────────────────────────────────────────────────
-function sizes(code) {
-  return {
-    raw: code.length,
-    gzip: gzipSync(code, { level: 9 }).length,
-    brotli: brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-  };
-}
-const sdk = sizes(readFileSync("dist/rujai.js"));
-console.log(`\nSDK /rujai.js: ${sdk.raw} B min, ${sdk.gzip} B min+gzip, ${sdk.brotli} B min+brotli (budget 2,048 B brotli)\n`);
+// ── Script sizes, rujai and peers ─────────────────────────────────────────────────────────
+const sizes = await sizeTable();
+const sdk = sizes.rows[0][1];
+console.log(`\nScript sizes (esbuild minify; gzip -9, brotli 11). rujai's budget: 2,048 B brotli.\n\n${sizes.markdown}\n`);
 
 // ── Origin on loopback ────────────────────────────────────────────────────────────────────
 const pages = Object.fromEntries(Object.entries(SIZES).map(([name, bytes]) => [name, Buffer.from(pageOfSize(bytes))]));
@@ -159,7 +154,7 @@ for (const size of Object.keys(SIZES)) {
   results[size] = Object.fromEntries(
     targets.map((t) => {
       const rs = runs[t.name];
-      return [t.name, { rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p95: median(rs.map((r) => r.p95)), cpu: median(rs.map((r) => r.cpuPerReq)), errors: rs.reduce((s, r) => s + r.errors, 0), rss: peakRssMb(t.pid) }];
+      return [t.name, { rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p95: median(rs.map((r) => r.p95)), cpu: median(rs.map((r) => r.cpuPerReq)), errors: rs.reduce((s, r) => s + r.errors, 0), skipped: rs.reduce((s, r) => s + r.skipped, 0), rss: peakRssMb(t.pid) }];
     }),
   );
 }
@@ -174,7 +169,8 @@ for (const [size, byTarget] of Object.entries(results)) {
   for (const [name, r] of Object.entries(byTarget)) {
     console.log(
       `${name} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p95, 1)} | ${fmt(r.cpu, 2)} | ${fmt(r.rss)} | ${fmt(r.rps / floor.rps, 2)}× | ${fmt(r.cpu / floor.cpu, 2)}×` +
-        (r.errors ? ` (${r.errors} errors)` : ""),
+        (r.errors ? ` (${r.errors} errors)` : "") +
+        (r.skipped ? ` (${r.skipped} pages not personalized)` : ""),
     );
   }
 }
