@@ -73,6 +73,8 @@ export function core(options: Options = {}): Core {
   let consent: Consent = (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl
     ? "denied"
     : options.consent ?? "granted";
+  // The one place the SDK throws: a misconfiguration, at init, where the site owner sees it.
+  if (!["granted", "pending", "denied"].includes(consent)) throw Error("rujai: bad consent " + consent);
   let store: UseStore | undefined;
   const useStore = () => (store ??= createStore("rujai", "queue"));
   /** This page's events not yet acknowledged (what a beacon can send at page hide). */

@@ -136,6 +136,10 @@ describe("nothing lost", () => {
 });
 
 describe("consent and privacy", () => {
+  it("a misconfigured consent throws at init, the only time the SDK throws", () => {
+    expect(() => core({ consent: "yes" as never })).toThrow("rujai: bad consent yes");
+  });
+
   it("pending: kept in memory only, sent once granted", async () => {
     const net = network();
     const r = core({ base: net.base, consent: "pending" });
