@@ -7,6 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import { events } from "./routes/events";
 import { decideRoute } from "./routes/decide";
 import { me } from "./routes/me";
+import { identify } from "./routes/identify";
 import { extraScript, script } from "./routes/script";
 import { servePage } from "./edge/page";
 import type { Settings } from "./settings";
@@ -18,6 +19,7 @@ function buildApp(basePath: string) {
     .route("/", events)
     .route("/", decideRoute)
     .route("/", me)
+    .route("/", identify)
     .route("/", extraScript);
   const app = new Hono<{ Bindings: Settings }>()
     .route("/", script)

@@ -2,7 +2,7 @@
  * The condition language's spec as cases: [name, condition, events, now, expected, timezone?].
  * Times are minutes before NOW unless absolute; every bug fix adds a case.
  */
-import type { Condition } from "../../worker/rules/schema";
+import type { Condition, Schedule } from "../../worker/rules/schema";
 import type { StoredEvent } from "../../worker/core/profile";
 
 // Wed 2026-03-04 11:00 UTC = 18:00 in Bangkok.
@@ -57,6 +57,17 @@ export const cases: Case[] = [
   ["not: negates", { not: { count: { event: "purchase" } } }, [], NOW, true],
   ["segment: refers to another segment", { segment: "buyers" }, [ago(5, "purchase")], NOW, true],
   ["segment: unknown segment never holds", { segment: "nobody" }, [ago(5, "purchase")], NOW, false],
+];
+
+/** Slot-rule schedules: [name, schedule, now, expected] in Bangkok time (NOW is Wed 18:00). */
+export const scheduleCases: Array<[string, Schedule, number, boolean]> = [
+  ["inside the date range", { from: "2026-03-01", until: "2026-03-31" }, NOW, true],
+  ["before the range", { from: "2026-03-05" }, NOW, false],
+  ["until is inclusive (the whole local day)", { until: "2026-03-04" }, NOW, true],
+  ["past until in Bangkok although not yet in UTC", { until: "2026-03-04" }, NOW + 6 * 60 * MIN + 30 * MIN, false],
+  ["on the right day", { days: ["wed"] }, NOW, true],
+  ["hours", { hours: { from: "17:00", to: "21:00" } }, NOW, true],
+  ["all parts must hold", { days: ["wed"], hours: { from: "09:00", to: "12:00" } }, NOW, false],
 ];
 
 /** Segments available to `segment` cases. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { cases, NOW, ago, referencedSegments } from "./condition-cases";
+import { cases, NOW, ago, referencedSegments, scheduleCases } from "./condition-cases";
+import { compileSchedule } from "../../worker/core/conditions";
+import { localClock } from "../../worker/core/clock";
 import { compileRules, evaluateSegments } from "../../worker/core/segments";
 import { buildProfile, EMPTY_PROFILE } from "../../worker/core/profile";
 import type { Condition } from "../../worker/rules/schema";
@@ -14,6 +16,13 @@ describe("conditions", () => {
   it.each(cases)("%s", (_name, when, events, now, expected, timezone = "Asia/Bangkok") => {
     const { held } = evaluateSegments(rulesWith(when), buildProfile(events), now, { timezone });
     expect(held.has("subject")).toBe(expected);
+  });
+});
+
+describe("slot schedules", () => {
+  it.each(scheduleCases)("%s", (_name, schedule, now, expected) => {
+    const state = { profile: EMPTY_PROFILE, now, clock: localClock(now, "Asia/Bangkok"), context: { timezone: "Asia/Bangkok" }, segment: () => false, segmentNextChange: () => Infinity };
+    expect(compileSchedule(schedule).holds(state)).toBe(expected);
   });
 });
 

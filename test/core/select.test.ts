@@ -19,7 +19,7 @@ const visitors = Array.from({ length: 2000 }, (_, i) => `visitor-${i}`);
 
 describe("selectSlots", () => {
   it("highest priority among holding segments wins", () => {
-    expect(selectSlots(rules, new Set(["fans", "buyers"]), "v1").get("hero")).toMatchObject({ rule: "high", html: "high" });
+    expect(selectSlots(rules, new Set(["fans", "buyers"]), "v1").get("hero")).toMatchObject({ rule: "high", template: { parts: ["high"] } });
   });
   it("no holding segment: the slot keeps its default", () => {
     expect(selectSlots(rules, new Set(), "v1").size).toBe(0);
@@ -34,7 +34,7 @@ describe("selectSlots", () => {
   it("holdout visitors keep the default content, marked as holdout", () => {
     const decisions = visitors.map((v) => selectSlots(rules, new Set(["fans"]), v).get("promo")!);
     const held = decisions.filter((d) => d.variant === "holdout");
-    expect(held.every((d) => d.html === null)).toBe(true);
+    expect(held.every((d) => d.template === null)).toBe(true);
     expect(held.length / decisions.length).toBeGreaterThan(0.45);
     expect(held.length / decisions.length).toBeLessThan(0.55);
   });

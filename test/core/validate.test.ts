@@ -44,6 +44,39 @@ describe("rules validation", () => {
       ]),
     );
   });
+  it("refuses templates with unknown placeholders and impossible schedules", () => {
+    const r = validateRules({
+      segments: { fans: { when: { count: { event: "view_item" } } } },
+      slots: {
+        hero: [
+          { id: "a", show: "fans", html: "Hi {{trait.first_name}} {{intent}}" },
+          { id: "b", show: "fans", variants: [{ id: "v", html: "{{top.brand}}" }], schedule: { from: "2026-12-31", until: "2026-12-01" } },
+          { id: "c", show: "fans", html: "x", schedule: {}, frequencyCap: { perDay: 0 } },
+        ],
+      },
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toEqual(
+      expect.arrayContaining([
+        { path: "$.slots.hero[1].schedule", message: "from must not be after until" },
+        { path: "$.slots.hero[2].schedule", message: "give at least one of from, until, days, hours" },
+        { path: "$.slots.hero[2].frequencyCap.perDay", message: expect.stringContaining(">=1") },
+      ]),
+    );
+    const placeholders = validateRules({
+      segments: { fans: { when: { count: { event: "view_item" } } } },
+      slots: { hero: [{ id: "a", show: "fans", html: "Hi {{trait.first_name}} {{intent}}" }, { id: "b", show: "fans", variants: [{ id: "v", html: "{{top.brand}}" }] }] },
+    });
+    expect(placeholders).toEqual({
+      ok: false,
+      errors: [
+        { path: "$.slots.hero[0].html", message: "unknown placeholder {{intent}} (known: trait.<name>, top.category)" },
+        { path: "$.slots.hero[1].variants[0].html", message: "unknown placeholder {{top.brand}} (known: trait.<name>, top.category)" },
+      ],
+    });
+  });
+
   it("names unknown fields", () => {
     const r = validateRules({ segments: {}, slots: {}, slotz: {} });
     expect(r).toEqual({ ok: false, errors: [{ path: "$.slotz", message: 'unknown field "slotz"' }] });

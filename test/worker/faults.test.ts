@@ -18,8 +18,8 @@ const sneakerFan = async () => {
 };
 
 /** A PROFILE binding whose objects never answer, or fail: the runtime faults we must survive. */
-function brokenProfiles(segments: () => Promise<string[]>): Settings["PROFILE"] {
-  const namespace = { idFromName: (name: string) => testEnv.PROFILE.idFromName(name), get: () => ({ segments }) };
+function brokenProfiles(pageView: () => Promise<unknown>): Settings["PROFILE"] {
+  const namespace = { idFromName: (name: string) => testEnv.PROFILE.idFromName(name), get: () => ({ pageView }) };
   return namespace as unknown as Settings["PROFILE"];
 }
 

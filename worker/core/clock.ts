@@ -6,6 +6,8 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
 export interface LocalClock {
+  /** Local calendar date, "2026-12-01". */
+  date: string;
   /** Minutes since local midnight, 0–1439. */
   minute: number;
   /** Milliseconds into the current local minute. */
@@ -30,6 +32,9 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
     f = new Intl.DateTimeFormat("en-US", {
       timeZone: tz,
       hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
       hour: "2-digit",
       minute: "2-digit",
       weekday: "short",
@@ -43,12 +48,18 @@ export function localClock(now: number, tz: string): LocalClock {
   let hour = 0;
   let minute = 0;
   let weekday = 0;
+  let year = "";
+  let month = "";
+  let day = "";
   for (const part of formatterFor(tz).formatToParts(now)) {
     if (part.type === "hour") hour = Number(part.value);
     else if (part.type === "minute") minute = Number(part.value);
     else if (part.type === "weekday") weekday = WEEKDAYS[part.value] ?? 0;
+    else if (part.type === "year") year = part.value;
+    else if (part.type === "month") month = part.value;
+    else if (part.type === "day") day = part.value;
   }
-  return { minute: hour * 60 + minute, msIntoMinute: now % 60_000, weekday };
+  return { date: `${year}-${month}-${day}`, minute: hour * 60 + minute, msIntoMinute: now % 60_000, weekday };
 }
 
 /** "17:30" → 1050. */

@@ -5,7 +5,7 @@
  * alarm (an add-to-cart becoming "30 minutes ago", a window emptying, 17:00 arriving).
  * Pure: everything time-dependent takes `now` from the caller.
  */
-import type { Condition, PropTest, DayName } from "../rules/schema";
+import type { Condition, PropTest, DayName, Schedule } from "../rules/schema";
 import { DAY_NAMES } from "../rules/schema";
 import { durationMs } from "./duration";
 import { minuteOfDay, nextLocalMinute, type LocalClock } from "./clock";
@@ -56,7 +56,23 @@ export function compileCondition(c: Condition): CompiledCondition {
   throw new Error(`unknown condition: ${Object.keys(c).join(", ")}`);
 }
 
-function allOf(parts: CompiledCondition[]): CompiledCondition {
+/** A slot rule's schedule: date range, days and hours, all in the visitor's timezone. */
+export function compileSchedule(schedule: Schedule): CompiledCondition {
+  const parts: CompiledCondition[] = [];
+  if (schedule.from || schedule.until) parts.push(dateRange(schedule.from, schedule.until));
+  if (schedule.days) parts.push(days(schedule.days));
+  if (schedule.hours) parts.push(localTime(minuteOfDay(schedule.hours.from), minuteOfDay(schedule.hours.to)));
+  return allOf(parts);
+}
+
+function dateRange(from = "0000-01-01", until = "9999-12-31"): CompiledCondition {
+  return {
+    holds: (s) => s.clock.date >= from && s.clock.date <= until,
+    nextChange: (s) => nextLocalMinute(s.now, s.clock, 0),
+  };
+}
+
+export function allOf(parts: CompiledCondition[]): CompiledCondition {
   return {
     holds: (s) => parts.every((p) => p.holds(s)),
     nextChange: (s) => Math.min(...parts.map((p) => p.nextChange(s))),

@@ -5,14 +5,20 @@
  * no history, at the edge. Pure.
  */
 import type { Condition, RulesDocument, SlotRule } from "../rules/schema";
-import { compileCondition, type CompiledCondition, type EvalState } from "./conditions";
+import { allOf, compileCondition, compileSchedule, type CompiledCondition, type EvalState } from "./conditions";
+import { compileTemplate, type Template } from "./template";
 import { localClock } from "./clock";
 import type { ProfileView, VisitContext } from "./profile";
 
 export interface CompiledSlotRule {
   readonly rule: SlotRule;
-  /** Name of the segment that must hold: the rule's `show`, or its anonymous segment. */
+  /**
+   * Name of the segment that must hold: the rule's `show` segment, or — when the rule has an
+   * inline condition, a schedule or a frequency cap — its anonymous eligibility segment.
+   */
   readonly segment: string;
+  /** Compiled HTML templates by variant id ("default" for a rule's own `html`). */
+  readonly templates: ReadonlyMap<string, Template>;
 }
 
 export interface CompiledRules {
@@ -31,25 +37,41 @@ export interface SegmentResult {
   nextChange: number;
 }
 
-/** Anonymous segment behind an inline `show` condition. Not a valid user segment name. */
+/** Anonymous eligibility segment of a slot rule. Not a valid user segment name. */
 export const inlineSegmentName = (slot: string, ruleId: string) => `@${slot}/${ruleId}`;
+
+/** The frequency cap as a condition: fewer than `perDay` impressions of the rule in 24 hours. */
+export const frequencyCapCondition = (ruleId: string, perDay: number): Condition => ({
+  count: { event: "impression", where: { rule: ruleId }, within: "24h" },
+  atMost: perDay - 1,
+});
 
 export function compileRules(document: RulesDocument, version: string): CompiledRules {
   const segments = new Map<string, CompiledCondition>();
   let usesHistory = false;
-  const add = (name: string, when: Condition) => {
-    segments.set(name, compileCondition(when));
+  const add = (name: string, when: Condition, extra: CompiledCondition[] = []) => {
+    segments.set(name, extra.length ? allOf([compileCondition(when), ...extra]) : compileCondition(when));
     usesHistory ||= readsHistory(when);
   };
   for (const [name, segment] of Object.entries(document.segments)) add(name, segment.when);
 
   const slots = new Map<string, CompiledSlotRule[]>();
   for (const [slot, rules] of Object.entries(document.slots)) {
-    const compiled = rules.map((rule) => {
-      if (typeof rule.show === "string") return { rule, segment: rule.show };
+    const compiled = rules.map((rule): CompiledSlotRule => {
+      const templates = new Map<string, Template>(
+        rule.variants ? rule.variants.map((v) => [v.id, compileTemplate(v.html)]) : [["default", compileTemplate(rule.html ?? "")]],
+      );
+      if (typeof rule.show === "string" && !rule.schedule && !rule.frequencyCap) return { rule, segment: rule.show, templates };
       const segment = inlineSegmentName(slot, rule.id);
-      add(segment, rule.show);
-      return { rule, segment };
+      const show: Condition = typeof rule.show === "string" ? { segment: rule.show } : rule.show;
+      const extra: CompiledCondition[] = [];
+      if (rule.schedule) extra.push(compileSchedule(rule.schedule));
+      if (rule.frequencyCap) {
+        extra.push(compileCondition(frequencyCapCondition(rule.id, rule.frequencyCap.perDay)));
+        usesHistory = true;
+      }
+      add(segment, show, extra);
+      return { rule, segment, templates };
     });
     // Array.prototype.sort is stable, so equal priorities keep document order.
     compiled.sort((a, b) => (b.rule.priority ?? 0) - (a.rule.priority ?? 0));

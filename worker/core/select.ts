@@ -4,14 +4,15 @@
  */
 import type { CompiledRules } from "./segments";
 import { bucket } from "./hash";
+import type { Template } from "./template";
 
 export interface SlotDecision {
   slot: string;
   rule: string;
   /** The variant id, or "holdout" when the visitor keeps the default content. */
   variant: string;
-  /** Content to put in the slot; null keeps the page's default content. */
-  html: string | null;
+  /** Content to put in the slot (rendered from `template`); null keeps the page's default. */
+  template: Template | null;
 }
 
 export const HOLDOUT = "holdout";
@@ -29,16 +30,16 @@ export function selectSlots(
     if (!winner) continue;
     const { rule } = winner;
     if (rule.holdout && bucket(visitorId, `${rule.id}:holdout`) < rule.holdout) {
-      decisions.set(slot, { slot, rule: rule.id, variant: HOLDOUT, html: null });
+      decisions.set(slot, { slot, rule: rule.id, variant: HOLDOUT, template: null });
       continue;
     }
     if (rule.variants) {
       const total = rule.variants.reduce((sum, v) => sum + (v.weight ?? 1), 0);
       let point = bucket(visitorId, `${rule.id}:variant`) * total;
       const variant = rule.variants.find((v) => (point -= v.weight ?? 1) < 0) ?? rule.variants.at(-1)!;
-      decisions.set(slot, { slot, rule: rule.id, variant: variant.id, html: variant.html });
+      decisions.set(slot, { slot, rule: rule.id, variant: variant.id, template: winner.templates.get(variant.id)! });
     } else {
-      decisions.set(slot, { slot, rule: rule.id, variant: "default", html: rule.html ?? null });
+      decisions.set(slot, { slot, rule: rule.id, variant: "default", template: winner.templates.get("default")! });
     }
   }
   return decisions;

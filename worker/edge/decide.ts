@@ -7,6 +7,7 @@ import type { Profile } from "../profile/profile";
 import { EMPTY_PROFILE } from "../core/profile";
 import { evaluateSegments } from "../core/segments";
 import { selectSlots, type SlotDecision } from "../core/select";
+import { renderTemplate, type TemplateVars } from "../core/template";
 import { currentRules } from "../rules/store";
 import { visitContext } from "../http/context";
 import type { Visitor } from "../http/visitor";
@@ -15,6 +16,13 @@ import type { Settings } from "../settings";
 export interface Decision {
   segments: string[];
   slots: Map<string, SlotDecision>;
+  /** Values for the slot templates (traits, top category); empty at the edge. */
+  vars: TemplateVars;
+}
+
+/** A decided slot's HTML, or null to keep the page's default content. May throw. */
+export function renderSlot(decision: SlotDecision, vars: TemplateVars): string | null {
+  return decision.template ? renderTemplate(decision.template, vars) : null;
 }
 
 export function profileOf(env: Settings, visitorId: string): DurableObjectStub<Profile> {
@@ -31,14 +39,16 @@ export async function decide(
   only?: readonly string[],
 ): Promise<Decision> {
   const rules = await currentRules(env, now);
-  if (rules.slots.size === 0 && !only) return { segments: [], slots: new Map() };
+  if (rules.slots.size === 0 && !only) return { segments: [], slots: new Map(), vars: {} };
   const context = visitContext(request, rules, env.DEFAULT_TIMEZONE);
   const askProfile = rules.usesHistory && !visitor.isNew && visitor.mayStore;
-  const held = askProfile
-    ? new Set(await profileOf(env, visitor.id).segments(context, now))
-    : evaluateSegments(rules, EMPTY_PROFILE, now, context).held;
+  const view = askProfile
+    ? await profileOf(env, visitor.id).pageView(context, now)
+    : { segments: [...evaluateSegments(rules, EMPTY_PROFILE, now, context).held], vars: {} };
+  const held = new Set(view.segments);
   return {
-    segments: [...held].filter((name) => !name.startsWith("@")),
+    segments: view.segments.filter((name) => !name.startsWith("@")),
     slots: selectSlots(rules, held, visitor.id, only),
+    vars: view.vars,
   };
 }

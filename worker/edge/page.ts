@@ -5,7 +5,7 @@
  * batch does, so a visitor whose consent is pending or denied gets none.
  */
 import type { Context } from "hono";
-import { decide, type Decision } from "./decide";
+import { decide, renderSlot, type Decision } from "./decide";
 import { fetchOrigin } from "./origin";
 import { isRewritable, rewriteSlots, type SlotRendering } from "./rewrite";
 import { timeBox } from "../http/time-box";
@@ -60,7 +60,7 @@ function unconditional(request: Request): Request {
 
 function renderings(decision: Decision): Map<string, SlotRendering> {
   const out = new Map<string, SlotRendering>();
-  for (const [slot, d] of decision.slots) out.set(slot, { rule: d.rule, variant: d.variant, render: () => d.html });
+  for (const [slot, d] of decision.slots) out.set(slot, { rule: d.rule, variant: d.variant, render: () => renderSlot(d, decision.vars) });
   return out;
 }
 

@@ -7,6 +7,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { buildProfile, type ProfileView, type StoredEvent, type VisitContext } from "../core/profile";
 import { evaluateSegments } from "../core/segments";
+import { topCategory } from "../core/affinity";
+import type { TemplateVars } from "../core/template";
 import { currentRules } from "../rules/store";
 import type { Settings } from "../settings";
 
@@ -28,7 +30,17 @@ export interface SegmentMembership {
   since: number;
 }
 
+/** What a page request needs: the segments that hold and the values templates may show. */
+export interface PageView {
+  segments: string[];
+  vars: TemplateVars;
+}
+
+export type Traits = Record<string, string | number | boolean>;
+
 export interface ProfileData {
+  userId: string | null;
+  traits: Traits;
   segments: SegmentMembership[];
   history: Array<{ name: string; entered: number; exited: number }>;
   events: StoredEvent[];
@@ -43,6 +55,8 @@ export class Profile extends DurableObject<Settings> {
   private view: ProfileView | undefined;
   private membership = new Map<string, number>();
   private context: VisitContext | null = null;
+  private traits: Traits = {};
+  private userId: string | null = null;
 
   constructor(ctx: DurableObjectState, env: Settings) {
     super(ctx, env);
@@ -73,10 +87,22 @@ export class Profile extends DurableObject<Settings> {
     return { kept, duplicates: events.length - kept, segments };
   }
 
-  /** Which segments hold at `now` for a page request; changes nothing. */
-  async segments(context: VisitContext, now = Date.now()): Promise<string[]> {
+  /** Which segments hold at `now` for a page request, and template values; changes nothing. */
+  async pageView(context: VisitContext, now = Date.now()): Promise<PageView> {
     const rules = await currentRules(this.env);
-    return [...evaluateSegments(rules, this.profileView(), now, context).held];
+    const profile = this.profileView();
+    return {
+      segments: [...evaluateSegments(rules, profile, now, context).held],
+      vars: { traits: this.traits, top: { category: topCategory(profile, now) } },
+    };
+  }
+
+  /** Links this profile to a verified user id and merges in their traits. */
+  async identify(userId: string, traits: Traits, now = Date.now()): Promise<void> {
+    this.userId = userId;
+    this.traits = { ...this.traits, ...traits };
+    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('user', ?)", JSON.stringify({ userId, traits: this.traits }));
+    await this.reevaluate(now);
   }
 
   /** Everything kept about this visitor (GET /rujai/me). */
@@ -85,6 +111,8 @@ export class Profile extends DurableObject<Settings> {
       .exec<{ name: string; entered: number; exited: number }>("SELECT name, entered, exited FROM segment_log ORDER BY exited DESC")
       .toArray();
     return {
+      userId: this.userId,
+      traits: this.traits,
       segments: [...this.membership].map(([name, since]) => ({ name, since })),
       history,
       events: this.events,
@@ -101,6 +129,8 @@ export class Profile extends DurableObject<Settings> {
     this.view = undefined;
     this.membership.clear();
     this.context = null;
+    this.traits = {};
+    this.userId = null;
     this.createTables();
   }
 
@@ -125,8 +155,9 @@ export class Profile extends DurableObject<Settings> {
     for (const r of this.sql.exec<{ name: string; since: number }>("SELECT name, since FROM segments")) {
       this.membership.set(r.name, r.since);
     }
-    const ctxRow = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'context'").toArray()[0];
-    this.context = ctxRow ? (JSON.parse(ctxRow.value) as VisitContext) : null;
+    const meta = new Map(this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM meta").toArray().map((r) => [r.key, r.value]));
+    this.context = meta.has("context") ? (JSON.parse(meta.get("context")!) as VisitContext) : null;
+    if (meta.has("user")) ({ userId: this.userId, traits: this.traits } = JSON.parse(meta.get("user")!) as { userId: string; traits: Traits });
   }
 
   private createTables(): void {

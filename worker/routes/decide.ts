@@ -1,6 +1,6 @@
 /** GET {base}/decide?slots=hero,promo — the edge decision as JSON, for single-page apps. */
 import { Hono } from "hono";
-import { decide } from "../edge/decide";
+import { decide, renderSlot } from "../edge/decide";
 import { visitorOf } from "../http/visitor";
 import type { Settings } from "../settings";
 
@@ -8,7 +8,17 @@ export const decideRoute = new Hono<{ Bindings: Settings }>().get("/decide", asy
   const only = c.req.query("slots")?.split(",").map((s) => s.trim()).filter(Boolean);
   const decision = await decide(c.env, c.req.raw, visitorOf(c.req.raw), Date.now(), only ?? []);
   const slots: Record<string, { rule: string; variant: string; html: string | null }> = {};
-  for (const [name, d] of decision.slots) slots[name] = { rule: d.rule, variant: d.variant, html: d.html };
+  for (const [name, d] of decision.slots) {
+    let html: string | null = null;
+    try {
+      html = renderSlot(d, decision.vars);
+    } catch (error) {
+      // As at the edge: a slot whose template fails keeps its default content.
+      console.warn("rujai: slot left as default:", error);
+      continue;
+    }
+    slots[name] = { rule: d.rule, variant: d.variant, html };
+  }
   c.header("cache-control", "private, no-store");
   return c.json({ segments: decision.segments, slots });
 });

@@ -9,6 +9,7 @@ const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 /** "30m", "24h", "7d" (also seconds for tests and tight windows). */
 export const DURATION = /^[1-9][0-9]{0,5}(s|m|h|d)$/;
 const HHMM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 const Name = z.string().regex(NAME, "use lowercase letters, digits, '-' or '_' (max 64)");
 const Duration = z.string().regex(DURATION, 'a duration like "30m", "24h" or "7d"');
@@ -62,12 +63,11 @@ export const IdleCondition = z.strictObject({ idleFor: Duration });
 /** The visitor was first seen within this long (a new visitor; true with no history). */
 export const FirstSeenCondition = z.strictObject({ firstSeenWithin: Duration });
 /** Local wall-clock time in the visitor's timezone; `from` > `to` crosses midnight. */
-export const LocalTimeCondition = z.strictObject({
-  localTime: z.strictObject({
-    from: z.string().regex(HHMM, 'a time like "17:00"'),
-    to: z.string().regex(HHMM, 'a time like "21:00"'),
-  }),
+const TimeRange = z.strictObject({
+  from: z.string().regex(HHMM, 'a time like "17:00"'),
+  to: z.string().regex(HHMM, 'a time like "21:00"'),
 });
+export const LocalTimeCondition = z.strictObject({ localTime: TimeRange });
 export const DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 export const DaysCondition = z.strictObject({ days: z.array(z.enum(DAY_NAMES)).min(1) });
 /** Another segment of the same document holds. */
@@ -112,7 +112,20 @@ export const Segment = z.strictObject({
   when: Condition,
 });
 
+/** HTML with placeholders like {{trait.first_name | คุณลูกค้า}}; values are always escaped. */
 const Html = z.string().max(16 * 1024);
+const IsoDate = z.string().regex(ISO_DATE, 'a date like "2026-12-01"');
+
+/** When a rule may show, in the visitor's timezone; dates are inclusive. */
+export const Schedule = z
+  .strictObject({
+    from: IsoDate.optional(),
+    until: IsoDate.optional(),
+    days: z.array(z.enum(DAY_NAMES)).min(1).optional(),
+    hours: TimeRange.optional(),
+  })
+  .refine((s) => Object.keys(s).length > 0, "give at least one of from, until, days, hours")
+  .refine((s) => !s.from || !s.until || s.from <= s.until, "from must not be after until");
 export const Variant = z.strictObject({
   id: Name,
   html: Html,
@@ -129,6 +142,9 @@ export const SlotRule = z
     holdout: z.number().min(0).max(0.9).optional(),
     html: Html.optional(),
     variants: z.array(Variant).min(1).max(10).optional(),
+    schedule: Schedule.optional(),
+    /** At most this many impressions of the rule per visitor in any 24 hours. */
+    frequencyCap: z.strictObject({ perDay: z.number().int().min(1).max(100) }).optional(),
   })
   .refine((r) => (r.html === undefined) !== (r.variants === undefined), {
     message: "give either html or variants (exactly one)",
@@ -152,3 +168,4 @@ export type SinceCondition = z.infer<typeof SinceCondition>;
 export type LocalTimeCondition = z.infer<typeof LocalTimeCondition>;
 export type DayName = (typeof DAY_NAMES)[number];
 export type PropTest = z.infer<typeof PropTest>;
+export type Schedule = z.infer<typeof Schedule>;

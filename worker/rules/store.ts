@@ -31,7 +31,9 @@ export interface RulesSource {
  */
 export function currentRules(env: RulesSource, now = Date.now()): Promise<CompiledRules> {
   const refreshMs = env.RULES_REFRESH_MS === undefined ? DEFAULT_REFRESH_MS : Number(env.RULES_REFRESH_MS);
-  if (cached && now - cached.checkedAt < refreshMs) return Promise.resolve(cached.rules);
+  // A clock that went backwards (or a test's controlled one) must not make a copy fresh forever.
+  const age = cached ? now - cached.checkedAt : -1;
+  if (cached && age >= 0 && age < refreshMs) return Promise.resolve(cached.rules);
   return refresh(env.RULES, now);
 }
 

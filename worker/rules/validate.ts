@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import { CONDITION_KEYS, RulesDocument, type Condition } from "./schema";
 import { isTimezone } from "../core/clock";
+import { KNOWN_PLACEHOLDERS, unknownPlaceholders } from "../core/template";
 
 export interface RuleError {
   /** JSON path, e.g. "$.segments.hesitant.when.all[0].count.within". */
@@ -93,6 +94,14 @@ function semanticErrors(doc: RulesDocument): RuleError[] {
     rules.forEach((rule, i) => {
       if (seen.has(rule.id)) errors.push({ path: jsonPath(["slots", slot, i, "id"]), message: `rule id "${rule.id}" is used twice in slot "${slot}"` });
       seen.add(rule.id);
+      const templates: Array<[string, PropertyKey[]]> = rule.variants
+        ? rule.variants.map((v, j) => [v.html, ["slots", slot, i, "variants", j, "html"]])
+        : [[rule.html ?? "", ["slots", slot, i, "html"]]];
+      for (const [html, at] of templates) {
+        for (const name of unknownPlaceholders(html)) {
+          errors.push({ path: jsonPath(at), message: `unknown placeholder {{${name}}} (known: ${KNOWN_PLACEHOLDERS})` });
+        }
+      }
       if (typeof rule.show === "string") {
         if (!names.has(rule.show)) errors.push({ path: jsonPath(["slots", slot, i, "show"]), message: `unknown segment "${rule.show}"` });
       } else {

@@ -1,0 +1,54 @@
+/**
+ * Slot HTML templates: the marketer's HTML with placeholders such as `{{trait.first_name}}`,
+ * `{{top.category}}` or `{{trait.tier | member}}` (a fallback after the bar). The HTML itself
+ * is trusted (it comes from the admin); every placeholder value is HTML-escaped, so a
+ * visitor's own data can never inject markup. Pure.
+ */
+export interface TemplateVars {
+  traits?: Readonly<Record<string, unknown>>;
+  top?: { category?: string };
+}
+
+type Part = string | { path: string; fallback: string };
+export interface Template {
+  readonly parts: readonly Part[];
+}
+
+const PLACEHOLDER = /\{\{\s*([^}|]*?)\s*(?:\|\s*([^}]*?)\s*)?\}\}/g;
+const KNOWN = /^(trait\.[a-z_][a-z0-9_]{0,63}|top\.category)$/;
+export const KNOWN_PLACEHOLDERS = "trait.<name>, top.category";
+
+export function compileTemplate(html: string): Template {
+  const parts: Part[] = [];
+  let last = 0;
+  for (const m of html.matchAll(PLACEHOLDER)) {
+    if (m.index > last) parts.push(html.slice(last, m.index));
+    parts.push({ path: m[1]!, fallback: m[2] ?? "" });
+    last = m.index + m[0].length;
+  }
+  if (last < html.length) parts.push(html.slice(last));
+  return { parts };
+}
+
+/** Placeholders a template names that no profile can fill (a validation error). */
+export function unknownPlaceholders(html: string): string[] {
+  return [...html.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((path) => !KNOWN.test(path));
+}
+
+export function renderTemplate(template: Template, vars: TemplateVars): string {
+  let out = "";
+  for (const part of template.parts) {
+    if (typeof part === "string") out += part;
+    else out += escapeHtml(lookup(part.path, vars) ?? part.fallback);
+  }
+  return out;
+}
+
+function lookup(path: string, vars: TemplateVars): string | undefined {
+  const value = path.startsWith("trait.") ? vars.traits?.[path.slice(6)] : path === "top.category" ? vars.top?.category : undefined;
+  return value === undefined || value === null || value === "" ? undefined : String(value);
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

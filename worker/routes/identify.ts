@@ -1,0 +1,47 @@
+/**
+ * POST {base}/identify — links the visitor to a user id signed by the site's backend
+ * (hex HMAC-SHA256 of the id under IDENTIFY_SECRET) and stores their traits (tier, points,
+ * birth month, tags …). A bad or missing signature gets 403 and changes nothing.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { profileOf } from "../edge/decide";
+import { visitorCookie, visitorOf } from "../http/visitor";
+import { verify } from "../http/signature";
+import { jsonPath } from "../rules/validate";
+import type { Settings } from "../settings";
+
+const TraitValue = z.union([z.string().max(256), z.number().finite(), z.boolean()]);
+export const IdentifyBody = z.strictObject({
+  userId: z.string().min(1).max(128),
+  traits: z
+    .record(z.string().regex(/^[a-z_][a-z0-9_]{0,63}$/, "trait names are lowercase letters, digits and _"), TraitValue)
+    .refine((t) => Object.keys(t).length <= 50, "at most 50 traits")
+    .default({}),
+  signature: z.string(),
+});
+
+export const identify = new Hono<{ Bindings: Settings }>().post("/identify", async (c) => {
+  let body: unknown;
+  try {
+    body = JSON.parse(await c.req.text());
+  } catch {
+    return c.json({ error: "body is not valid JSON", path: "$" }, 400);
+  }
+  const parsed = IdentifyBody.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return c.json({ error: issue.message, path: jsonPath(issue.path) }, 400);
+  }
+  const secret = c.env.IDENTIFY_SECRET;
+  if (!secret) return c.json({ error: "identify is not configured (set the IDENTIFY_SECRET secret)" }, 503);
+  const { userId, traits, signature } = parsed.data;
+  if (!(await verify(userId, signature, secret))) {
+    return c.json({ error: "signature does not match the user id", path: "$.signature" }, 403);
+  }
+  const visitor = visitorOf(c.req.raw);
+  if (!visitor.mayStore) return c.json({ identified: false, reason: "Global Privacy Control" }, 202);
+  await profileOf(c.env, visitor.id).identify(userId, traits);
+  if (visitor.isNew) c.header("set-cookie", visitorCookie(visitor.id));
+  return c.json({ identified: true });
+});
