@@ -27,6 +27,10 @@ export default defineConfig({
         },
       },
       {
+        // Pure checks that need Node: the JSON Schema with ajv, validator fuzzing.
+        test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node" },
+      },
+      {
         // The SDK against a DOM (happy-dom) and an in-memory IndexedDB (fake-indexeddb).
         test: {
           name: "sdk",

@@ -8,6 +8,8 @@ import { events } from "./routes/events";
 import { decideRoute } from "./routes/decide";
 import { me } from "./routes/me";
 import { identify } from "./routes/identify";
+import { schemaRoute } from "./routes/schema";
+import { adminApi } from "./admin/api";
 import { extraScript, script } from "./routes/script";
 import { servePage } from "./edge/page";
 import type { Settings } from "./settings";
@@ -20,6 +22,8 @@ function buildApp(basePath: string) {
     .route("/", decideRoute)
     .route("/", me)
     .route("/", identify)
+    .route("/", schemaRoute)
+    .route("/", adminApi)
     .route("/", extraScript);
   const app = new Hono<{ Bindings: Settings }>()
     .route("/", script)

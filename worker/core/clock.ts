@@ -75,3 +75,8 @@ export function nextLocalMinute(now: number, clock: LocalClock, targetMinute: nu
   const minutesAhead = (targetMinute - clock.minute + 1440) % 1440 || 1440;
   return now - clock.msIntoMinute + minutesAhead * 60_000;
 }
+
+/** 1050 → "17:30". */
+export function clockText(minute: number): string {
+  return `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
+}

@@ -8,8 +8,9 @@
 import type { Condition, PropTest, DayName, Schedule } from "../rules/schema";
 import { DAY_NAMES } from "../rules/schema";
 import { durationMs } from "./duration";
-import { minuteOfDay, nextLocalMinute, type LocalClock } from "./clock";
+import { clockText, minuteOfDay, nextLocalMinute, type LocalClock } from "./clock";
 import { eventsOf, firstAfter, type ProfileView, type StoredEvent, type VisitContext } from "./profile";
+import { describeCondition } from "./describe";
 
 export interface EvalState {
   readonly profile: ProfileView;
@@ -25,6 +26,14 @@ export interface CompiledCondition {
   holds(s: EvalState): boolean;
   /** Earliest instant after `now` at which `holds` could change without a new event. */
   nextChange(s: EvalState): number;
+  /** Why it holds or not, in words, with what was measured (for preview). */
+  explain(s: EvalState): Explanation;
+}
+
+export interface Explanation {
+  text: string;
+  holds: boolean;
+  children?: Explanation[];
 }
 
 const NEVER = Number.POSITIVE_INFINITY;
@@ -33,6 +42,21 @@ export function compileCondition(c: Condition): CompiledCondition {
   if ("all" in c) return allOf(c.all.map(compileCondition));
   if ("any" in c) return anyOf(c.any.map(compileCondition));
   if ("not" in c) return negate(compileCondition(c.not));
+  const leaf = compileLeaf(c);
+  const text = describeCondition(c);
+  return {
+    ...leaf,
+    explain: (s) => {
+      const measured = leaf.measure(s);
+      return { text: measured ? `${text} — ${measured}` : text, holds: leaf.holds(s) };
+    },
+  };
+}
+
+/** A leaf condition, with what it measured in words ("2 so far", "31 minutes ago"). */
+type Leaf = Omit<CompiledCondition, "explain"> & { measure(s: EvalState): string };
+
+function compileLeaf(c: Condition): Leaf {
   if ("count" in c) {
     const match = compileWhere(c.count.where);
     const within = c.count.within ? durationMs(c.count.within) : undefined;
@@ -51,7 +75,11 @@ export function compileCondition(c: Condition): CompiledCondition {
   if ("days" in c) return days(c.days);
   if ("segment" in c) {
     const name = c.segment;
-    return { holds: (s) => s.segment(name), nextChange: (s) => s.segmentNextChange(name) };
+    return {
+      holds: (s) => s.segment(name),
+      nextChange: (s) => s.segmentNextChange(name),
+      measure: (s) => (s.segment(name) ? "it holds" : "it does not hold"),
+    };
   }
   throw new Error(`unknown condition: ${Object.keys(c).join(", ")}`);
 }
@@ -60,34 +88,44 @@ export function compileCondition(c: Condition): CompiledCondition {
 export function compileSchedule(schedule: Schedule): CompiledCondition {
   const parts: CompiledCondition[] = [];
   if (schedule.from || schedule.until) parts.push(dateRange(schedule.from, schedule.until));
-  if (schedule.days) parts.push(days(schedule.days));
-  if (schedule.hours) parts.push(localTime(minuteOfDay(schedule.hours.from), minuteOfDay(schedule.hours.to)));
-  return allOf(parts);
+  if (schedule.days) parts.push(compileCondition({ days: schedule.days }));
+  if (schedule.hours) parts.push(compileCondition({ localTime: schedule.hours }));
+  return allOf(parts, "on schedule");
 }
 
 function dateRange(from = "0000-01-01", until = "9999-12-31"): CompiledCondition {
+  const holds = (s: EvalState) => s.clock.date >= from && s.clock.date <= until;
   return {
-    holds: (s) => s.clock.date >= from && s.clock.date <= until,
+    holds,
     nextChange: (s) => nextLocalMinute(s.now, s.clock, 0),
+    explain: (s) => ({ text: `dates ${from} to ${until} — local date is ${s.clock.date}`, holds: holds(s) }),
   };
 }
 
-export function allOf(parts: CompiledCondition[]): CompiledCondition {
+export function allOf(parts: CompiledCondition[], label = "all of"): CompiledCondition {
+  const holds = (s: EvalState) => parts.every((p) => p.holds(s));
   return {
-    holds: (s) => parts.every((p) => p.holds(s)),
+    holds,
     nextChange: (s) => Math.min(...parts.map((p) => p.nextChange(s))),
+    explain: (s) => ({ text: label, holds: holds(s), children: parts.map((p) => p.explain(s)) }),
   };
 }
 
 function anyOf(parts: CompiledCondition[]): CompiledCondition {
+  const holds = (s: EvalState) => parts.some((p) => p.holds(s));
   return {
-    holds: (s) => parts.some((p) => p.holds(s)),
+    holds,
     nextChange: (s) => Math.min(...parts.map((p) => p.nextChange(s))),
+    explain: (s) => ({ text: "any of", holds: holds(s), children: parts.map((p) => p.explain(s)) }),
   };
 }
 
 function negate(inner: CompiledCondition): CompiledCondition {
-  return { holds: (s) => !inner.holds(s), nextChange: (s) => inner.nextChange(s) };
+  return {
+    holds: (s) => !inner.holds(s),
+    nextChange: (s) => inner.nextChange(s),
+    explain: (s) => ({ text: "not", holds: !inner.holds(s), children: [inner.explain(s)] }),
+  };
 }
 
 type Comparison = (value: number) => boolean;
@@ -107,17 +145,19 @@ function windowed(
   within: number | undefined,
   valueOf: (e: StoredEvent) => number,
   ok: Comparison,
-): CompiledCondition {
+): Leaf {
   const inWindow = (s: EvalState) => {
     const events = eventsOf(s.profile, type);
     return within === undefined ? events : events.slice(firstAfter(events, s.now - within));
   };
+  const total = (s: EvalState) => {
+    let sum = 0;
+    for (const e of inWindow(s)) if (match(e)) sum += valueOf(e);
+    return sum;
+  };
   return {
-    holds(s) {
-      let total = 0;
-      for (const e of inWindow(s)) if (match(e)) total += valueOf(e);
-      return ok(total);
-    },
+    holds: (s) => ok(total(s)),
+    measure: (s) => `measured ${total(s)}`,
     nextChange(s) {
       if (within === undefined) return NEVER;
       // The oldest matching event in the window is the first to leave it.
@@ -132,7 +172,7 @@ function lastMatching(events: readonly StoredEvent[], match: EventMatcher): Stor
   return undefined;
 }
 
-function since(type: string, match: EventMatcher, atLeast?: string, atMost?: string): CompiledCondition {
+function since(type: string, match: EventMatcher, atLeast?: string, atMost?: string): Leaf {
   const min = atLeast ? durationMs(atLeast) : 0;
   const max = atMost ? durationMs(atMost) : NEVER;
   return {
@@ -149,10 +189,14 @@ function since(type: string, match: EventMatcher, atLeast?: string, atMost?: str
       if (s.now <= last.ts + max) return last.ts + max + 1;
       return NEVER;
     },
+    measure(s) {
+      const last = lastMatching(eventsOf(s.profile, type), match);
+      return last ? `the last was ${agoText(s.now - last.ts)} ago` : "never happened";
+    },
   };
 }
 
-function idleFor(ms: number): CompiledCondition {
+function idleFor(ms: number): Leaf {
   const lastTs = (s: EvalState) => s.profile.events.at(-1)?.ts;
   return {
     holds(s) {
@@ -163,10 +207,14 @@ function idleFor(ms: number): CompiledCondition {
       const last = lastTs(s);
       return last !== undefined && s.now < last + ms ? last + ms : NEVER;
     },
+    measure(s) {
+      const last = lastTs(s);
+      return last === undefined ? "no activity kept" : `last activity ${agoText(s.now - last)} ago`;
+    },
   };
 }
 
-function firstSeenWithin(ms: number): CompiledCondition {
+function firstSeenWithin(ms: number): Leaf {
   const firstTs = (s: EvalState) => s.profile.events[0]?.ts;
   return {
     holds(s) {
@@ -177,21 +225,27 @@ function firstSeenWithin(ms: number): CompiledCondition {
       const first = firstTs(s);
       return first !== undefined && s.now <= first + ms ? first + ms + 1 : NEVER;
     },
+    measure(s) {
+      const first = firstTs(s);
+      return first === undefined ? "no history: a new visitor" : `first seen ${agoText(s.now - first)} ago`;
+    },
   };
 }
 
-function localTime(from: number, to: number): CompiledCondition {
+function localTime(from: number, to: number): Leaf {
   const inRange = (m: number) => (from <= to ? m >= from && m < to : m >= from || m < to);
   return {
     holds: (s) => inRange(s.clock.minute),
+    measure: (s) => `local time is ${clockText(s.clock.minute)} (${s.context.timezone})`,
     nextChange: (s) => Math.min(nextLocalMinute(s.now, s.clock, from), nextLocalMinute(s.now, s.clock, to)),
   };
 }
 
-function days(names: readonly DayName[]): CompiledCondition {
+function days(names: readonly DayName[]): Leaf {
   const wanted = new Set(names.map((d) => DAY_NAMES.indexOf(d)));
   return {
     holds: (s) => wanted.has(s.clock.weekday),
+    measure: (s) => `local day is ${DAY_NAMES[s.clock.weekday]}`,
     nextChange: (s) => nextLocalMinute(s.now, s.clock, 0),
   };
 }
@@ -228,6 +282,14 @@ function compilePropTest(test: PropTest): (value: unknown) => boolean {
   bound((a, b) => a < b, test.lt);
   bound((a, b) => a <= b, test.lte);
   return (v) => checks.every((c) => c(v));
+}
+
+function agoText(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 90) return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} hours`;
+  return `${Math.round(hours / 24)} days`;
 }
 
 function numeric(value: unknown): number {

@@ -87,6 +87,18 @@ export function evaluateSegments(
   now: number,
   context: VisitContext,
 ): SegmentResult {
+  const state = evaluationState(rules, profile, now, context);
+  const held = new Set<string>();
+  let nextChange = Number.POSITIVE_INFINITY;
+  for (const [name, condition] of rules.segments) {
+    if (state.segment(name)) held.add(name);
+    nextChange = Math.min(nextChange, condition.nextChange(state));
+  }
+  return { held, nextChange };
+}
+
+/** What conditions are evaluated against, with segment references memoised. */
+export function evaluationState(rules: CompiledRules, profile: ProfileView, now: number, context: VisitContext): EvalState {
   const memo = new Map<string, boolean>();
   const state: EvalState = {
     profile,
@@ -107,13 +119,7 @@ export function evaluateSegments(
       return rules.segments.get(name)?.nextChange(state) ?? Number.POSITIVE_INFINITY;
     },
   };
-  const held = new Set<string>();
-  let nextChange = Number.POSITIVE_INFINITY;
-  for (const [name, condition] of rules.segments) {
-    if (state.segment(name)) held.add(name);
-    nextChange = Math.min(nextChange, condition.nextChange(state));
-  }
-  return { held, nextChange };
+  return state;
 }
 
 function readsHistory(c: Condition): boolean {

@@ -59,6 +59,11 @@ async function refresh(kv: KVNamespace, now: number): Promise<CompiledRules> {
   return rules;
 }
 
+/** Drops this isolate's copy, so the next request reads KV (after an admin save). */
+export function forgetRules(): void {
+  cached = undefined;
+}
+
 /** A short content hash: equal texts give equal versions in every isolate. */
 export async function versionOf(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
