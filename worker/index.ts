@@ -10,6 +10,7 @@ import { me } from "./routes/me";
 import { identify } from "./routes/identify";
 import { schemaRoute } from "./routes/schema";
 import { adminApi } from "./admin/api";
+import { adminPage } from "./admin/page";
 import { extraScript, script } from "./routes/script";
 import { servePage } from "./edge/page";
 import type { Settings } from "./settings";
@@ -23,6 +24,7 @@ function buildApp(basePath: string) {
     .route("/", me)
     .route("/", identify)
     .route("/", schemaRoute)
+    .route("/", adminPage)
     .route("/", adminApi)
     .route("/", extraScript);
   const app = new Hono<{ Bindings: Settings }>()

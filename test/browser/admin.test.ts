@@ -1,0 +1,124 @@
+/**
+ * A marketer in Chromium: pushes the rules with the CLI, signs in to the admin page, makes a
+ * typo and sees it flagged, fixes it, saves — the shop shows the new hero to a sneaker fan —
+ * then rolls back from the history.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import type { Browser, BrowserContext } from "playwright-core";
+import { launch } from "./browser";
+import { bucket } from "../../worker/core/hash";
+
+const base = inject("edgeUrl");
+const TOKEN = "browser-admin-token"; // test/browser/local-edge.ts
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A sneaker fan outside the demo's holdout, made through the events endpoint. */
+async function sneakerFan(): Promise<BrowserContext> {
+  let id = crypto.randomUUID();
+  while (bucket(id, "sneakers-20:holdout") < 0.1) id = crypto.randomUUID();
+  const context = await browser.newContext();
+  await context.addCookies([{ name: "rujai_id", value: id, url: base }]);
+  const now = Date.now();
+  const events = ["sn-runner", "sn-court", "sn-trail"].map((item, i) => ({ id: `fan-${id.slice(0, 8)}-${i}`, type: "view_item", ts: now - i, props: { item_id: item, category: "sneakers" } }));
+  const res = await context.request.post(`${base}/rujai/e`, { data: JSON.stringify({ sentAt: now, events }), headers: { "content-type": "text/plain" } });
+  expect(res.ok()).toBe(true);
+  return context;
+}
+
+async function heroOf(context: BrowserContext): Promise<string> {
+  const page = await context.newPage();
+  await page.goto(`${base}/`);
+  const text = (await page.locator('[data-rujai-slot="hero"]').textContent()) ?? "";
+  await page.close();
+  return text;
+}
+
+describe("rules CLI", () => {
+  it("push validates locally and saves through the admin API, keeping history", async () => {
+    const { stdout } = await promisify(execFile)("node", ["scripts/rules.mjs", "push", "demo-site/rules.json"], {
+      env: { ...process.env, RUJAI_URL: base, RUJAI_ADMIN_TOKEN: TOKEN, RUJAI_AUTHOR: "ci" },
+    });
+    expect(stdout).toContain("✓ demo-site/rules.json is valid: 5 segments, 5 slot rules");
+    expect(stdout).toMatch(/✓ pushed to http:\/\/localhost:\d+: version [0-9a-f]{12} \(no changes\)/); // the same rules were seeded
+  });
+});
+
+describe("admin page", () => {
+  it("sign in, a typo flagged, fixed, saved, live on the shop, rolled back", async () => {
+    const fan = await sneakerFan();
+    expect(await heroOf(fan)).toContain("New sneakers −20%");
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/rujai/admin`);
+    await page.fill("#author", "Nok (marketing)");
+    await page.fill("#token", TOKEN);
+    await page.click("#signin-form button[type=submit]");
+    await page.waitForSelector("#workspace:not([hidden])");
+    await expect.poll(() => page.locator("#problems").textContent()).toContain("The rules are valid");
+
+    const current = (await (await context.request.get(`${base}/rujai/admin/rules`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
+      document: { slots: { hero: Array<{ id: string; show: string; variants?: Array<{ html: string }> }> } };
+    };
+    const doc = structuredClone(current.document);
+    const rule = doc.slots.hero.find((r) => r.id === "sneakers-20")!;
+    rule.variants![0]!.html = "<h2>Sneaker Week: −30% ทุกรุ่น</h2>";
+    rule.show = "sneaker-fanz";
+    const type = async (value: unknown) => {
+      await page.locator(".cm-content").click();
+      await page.keyboard.press("Control+A");
+      await page.keyboard.insertText(JSON.stringify(value, null, 2));
+    };
+
+    await type(doc);
+    await expect.poll(() => page.locator("#problems").textContent()).toContain('unknown segment "sneaker-fanz"');
+    expect(await page.locator("#problems").textContent()).toContain("$.slots.hero[1].show");
+    expect(await page.locator("#save").isDisabled()).toBe(true);
+
+    rule.show = "sneaker-fans";
+    await type(doc);
+    await expect.poll(() => page.locator("#problems").textContent()).toContain("The rules are valid");
+    await page.click("#save");
+    await expect.poll(() => page.locator("#status").textContent()).toMatch(/Saved version [0-9a-f]{12} — hero ~sneakers-20/);
+    expect(await heroOf(fan)).toContain("Sneaker Week: −30% ทุกรุ่น");
+
+    await page.click('[data-tab="history"]');
+    const rollback = page.locator("button.rollback").first();
+    await rollback.waitFor();
+    await rollback.click();
+    await expect.poll(() => page.locator("#status").textContent()).toContain("Rolled back");
+    expect(await heroOf(fan)).toContain("New sneakers −20%");
+    await context.close();
+    await fan.close();
+  });
+
+  it("previews the shop as a sneaker fan at 18:00, beside the default", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/rujai/admin`);
+    await page.fill("#token", TOKEN);
+    await page.click("#signin-form button[type=submit]");
+    await page.waitForSelector("#workspace:not([hidden])");
+    await page.click('[data-tab="preview"]');
+    await page.selectOption("#preset", "sneaker-fan");
+    await page.fill("#preview-time", "18:00");
+    await page.click("#run-preview");
+    await expect.poll(() => page.locator("#explain").textContent()).toContain("Local time");
+    const explain = await page.locator("#explain").textContent();
+    expect(explain).toMatch(/18:00/);
+    expect(explain).toContain("evening-ship shown");
+    const personal = page.frameLocator("#frame-personal");
+    await expect.poll(() => personal.locator('[data-rujai-slot="promo"]').textContent()).toContain("Free shipping until 9 pm tonight");
+    expect(await page.frameLocator("#frame-default").locator('[data-rujai-slot="promo"]').textContent()).toContain("Free shipping on orders over");
+    await context.close();
+  });
+});
