@@ -1,11 +1,19 @@
 /** Debian's Chromium driven by playwright-core (a test tool's own browser cannot be fetched here). */
 import { chromium, type Browser } from "playwright-core";
 
-export function launch(): Promise<Browser> {
-  return chromium.launch({
+/** Headless Chromium says "HeadlessChrome", which bot lists (rightly) catch; shoppers don't. */
+export const SHOPPER_UA =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+
+export async function launch(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-quic"],
   });
+  // Every context a test opens browses as a shopper would.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = (options = {}) => newContext({ userAgent: SHOPPER_UA, ...options });
+  return browser;
 }
 
 /** Polls `probe` until it returns something truthy, or fails after `ms`. */

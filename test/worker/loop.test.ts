@@ -154,3 +154,17 @@ describe("privacy", () => {
     expect(slotOf(await pageHtml("/", v), "hero").rule).toBeNull();
   });
 });
+
+describe("bots", () => {
+  it("are not profiled and see the default content", async () => {
+    const googlebot = { "user-agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)" };
+    const v = newVisitor();
+    const res = await sendEvents(v, [sneakerView("b1"), sneakerView("b2"), sneakerView("b3")], Date.now(), googlebot);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ kept: 0, stored: false, reason: "bots are not profiled" });
+    expect((await me(v)).events).toEqual([]);
+    vi.setSystemTime(MORNING + 8 * HOUR); // evening: even time-of-day content stays default
+    const page = await getPage("/", undefined, {}, googlebot);
+    expect(slotOf(await page.text(), "promo").rule).toBeNull();
+  });
+});

@@ -39,7 +39,7 @@ export async function decide(
   only?: readonly string[],
 ): Promise<Decision> {
   const rules = await currentRules(env, now);
-  if (rules.slots.size === 0 && !only) return { segments: [], slots: new Map(), vars: {} };
+  if ((rules.slots.size === 0 && !only) || visitor.isBot) return { segments: [], slots: new Map(), vars: {} };
   const context = visitContext(request, rules, env.DEFAULT_TIMEZONE);
   const askProfile = rules.usesHistory && !visitor.isNew && visitor.mayStore;
   const view = askProfile

@@ -1,7 +1,9 @@
 /**
- * The anonymous visitor: the first-party `rujai_id` cookie set by the worker, and whether the
- * visitor allows anything to be kept at all (Global Privacy Control says no).
+ * The anonymous visitor: the first-party `rujai_id` cookie set by the worker, whether the
+ * visitor allows anything to be kept at all (Global Privacy Control says no), and whether it
+ * is a bot (isbot's well-kept list): bots are not profiled and see the default content.
  */
+import { isbot } from "isbot";
 export const VISITOR_COOKIE = "rujai_id";
 const ID_PATTERN = /^[A-Za-z0-9-]{16,64}$/;
 const COOKIE_MAX_AGE_S = 400 * 86_400;
@@ -10,15 +12,17 @@ export interface Visitor {
   id: string;
   /** True when the id was made for this request (no cookie yet). */
   isNew: boolean;
-  /** False under Global Privacy Control: nothing is stored and no cookie is set. */
+  /** False under Global Privacy Control and for bots: nothing is stored and no cookie is set. */
   mayStore: boolean;
+  isBot: boolean;
 }
 
 export function visitorOf(request: Request): Visitor {
-  const mayStore = request.headers.get("sec-gpc") !== "1";
+  const isBot = isbot(request.headers.get("user-agent"));
+  const mayStore = !isBot && request.headers.get("sec-gpc") !== "1";
   const existing = readCookie(request.headers.get("cookie"), VISITOR_COOKIE);
-  if (existing && ID_PATTERN.test(existing)) return { id: existing, isNew: false, mayStore };
-  return { id: crypto.randomUUID(), isNew: true, mayStore };
+  if (existing && ID_PATTERN.test(existing)) return { id: existing, isNew: false, mayStore, isBot };
+  return { id: crypto.randomUUID(), isNew: true, mayStore, isBot };
 }
 
 /** The Set-Cookie value that keeps `id` for 400 days. */

@@ -22,7 +22,8 @@ export const events = new Hono<{ Bindings: Settings }>().post("/e", async (c) =>
   }
   const visitor = visitorOf(c.req.raw);
   if (!visitor.mayStore) {
-    return c.json({ kept: 0, duplicates: 0, rejected: batch.rejected, stored: false, reason: "Global Privacy Control" }, 202);
+    const reason = visitor.isBot ? "bots are not profiled" : "Global Privacy Control";
+    return c.json({ kept: 0, duplicates: 0, rejected: batch.rejected, stored: false, reason }, 202);
   }
   const rules = await currentRules(c.env, now);
   const context = visitContext(c.req.raw, rules, c.env.DEFAULT_TIMEZONE);

@@ -40,7 +40,7 @@ export const identify = new Hono<{ Bindings: Settings }>().post("/identify", asy
     return c.json({ error: "signature does not match the user id", path: "$.signature" }, 403);
   }
   const visitor = visitorOf(c.req.raw);
-  if (!visitor.mayStore) return c.json({ identified: false, reason: "Global Privacy Control" }, 202);
+  if (!visitor.mayStore) return c.json({ identified: false, reason: visitor.isBot ? "bots are not profiled" : "Global Privacy Control" }, 202);
   await profileOf(c.env, visitor.id).identify(userId, traits);
   if (visitor.isNew) c.header("set-cookie", visitorCookie(visitor.id));
   return c.json({ identified: true });
