@@ -3,7 +3,7 @@
  * Times are minutes before NOW unless absolute; every bug fix adds a case.
  */
 import type { Condition, Schedule } from "../../worker/rules/schema";
-import type { StoredEvent } from "../../worker/core/profile";
+import type { StoredEvent, VisitContext } from "../../worker/core/profile";
 
 // Wed 2026-03-04 11:00 UTC = 18:00 in Bangkok.
 export const NOW = Date.UTC(2026, 2, 4, 11, 0, 0);
@@ -15,7 +15,11 @@ export const ago = (minutes: number, type: string, props?: StoredEvent["props"])
 const sneaker = (m: number) => ago(m, "view_item", { category: "sneakers", price: 2890 });
 const dress = (m: number) => ago(m, "view_item", { category: "dresses", price: 1590 });
 
-export type Case = [name: string, condition: Condition, events: StoredEvent[], now: number, expected: boolean, timezone?: string];
+export interface Extras {
+  traits?: Record<string, unknown>;
+  context?: Partial<VisitContext>;
+}
+export type Case = [name: string, condition: Condition, events: StoredEvent[], now: number, expected: boolean, timezone?: string, extras?: Extras];
 
 export const cases: Case[] = [
   ["count: three sneaker views in 7d", { count: { event: "view_item", where: { category: "sneakers" }, within: "7d" }, atLeast: 3 }, [sneaker(10), sneaker(20), sneaker(30)], NOW, true],
@@ -57,6 +61,21 @@ export const cases: Case[] = [
   ["not: negates", { not: { count: { event: "purchase" } } }, [], NOW, true],
   ["segment: refers to another segment", { segment: "buyers" }, [ago(5, "purchase")], NOW, true],
   ["segment: unknown segment never holds", { segment: "nobody" }, [ago(5, "purchase")], NOW, false],
+  ["lastSeen: back after 10 days away", { lastSeen: { atLeast: "7d", atMost: "30d" } }, [ago(10 * 24 * 60, "page_view")], NOW, true],
+  ["lastSeen: seen yesterday is too recent", { lastSeen: { atLeast: "7d" } }, [ago(24 * 60, "page_view")], NOW, false],
+  ["context: country from the edge", { context: { country: "TH" } }, [], NOW, true, "Asia/Bangkok", { context: { country: "TH" } }],
+  ["context: device in a list", { context: { device: { in: ["mobile", "tablet"] } } }, [], NOW, false, "Asia/Bangkok", { context: { device: "desktop" } }],
+  ["context: UTM of this landing page", { context: { utm_source: "facebook", utm_campaign: { contains: "11.11" } } }, [], NOW, true, "Asia/Bangkok", { context: { utm_source: "facebook", utm_campaign: "sale-11.11" } }],
+  ["context: UTM remembered from the landing page view", { context: { utm_medium: "email" } }, [ago(20, "page_view", { path: "/?utm_source=newsletter&utm_medium=email", referrer: "" }), ago(5, "page_view", { path: "/cart", referrer: "https://shop.test/" })], NOW, true, "Asia/Bangkok", { context: { host: "shop.test" } }],
+  ["context: external referrer host, not our own pages", { context: { referrer: "google.com" } }, [ago(20, "page_view", { path: "/", referrer: "https://www.google.com/search?q=sneakers" }), ago(5, "page_view", { path: "/c/sneakers", referrer: "https://shop.test/" })], NOW, true, "Asia/Bangkok", { context: { host: "shop.test" } }],
+  ["context: unknown value does not match", { context: { browser: "safari" } }, [], NOW, false],
+  ["trait: gold or platinum tier", { trait: { tier: { in: ["gold", "platinum"] } } }, [], NOW, true, "Asia/Bangkok", { traits: { tier: "gold" } }],
+  ["trait: points range", { trait: { points: { gte: 1000, lt: 5000 } } }, [], NOW, false, "Asia/Bangkok", { traits: { points: 5200 } }],
+  ["trait: tags include vip", { trait: { tags: { has: "VIP" } } }, [], NOW, true, "Asia/Bangkok", { traits: { tags: "newsletter, vip" } }],
+  ["trait: tags do not match a prefix", { trait: { tags: { has: "vip" } } }, [], NOW, false, "Asia/Bangkok", { traits: { tags: "vip-lite" } }],
+  ["trait: missing trait", { trait: { tier: "gold" } }, [], NOW, false],
+  ["birthMonth: March birthday in March", { birthMonth: true }, [], NOW, true, "Asia/Bangkok", { traits: { birth_month: 3 } }],
+  ["birthMonth: other month", { birthMonth: true }, [], NOW, false, "Asia/Bangkok", { traits: { birth_month: "12" } }],
 ];
 
 /** Slot-rule schedules: [name, schedule, now, expected] in Bangkok time (NOW is Wed 18:00). */

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { cases, NOW, ago, referencedSegments, scheduleCases } from "./condition-cases";
 import { compileSchedule } from "../../worker/core/conditions";
-import { localClock } from "../../worker/core/clock";
-import { compileRules, evaluateSegments } from "../../worker/core/segments";
+import { compileRules, evaluateSegments, evaluationState } from "../../worker/core/segments";
 import { buildProfile, EMPTY_PROFILE } from "../../worker/core/profile";
 import type { Condition } from "../../worker/rules/schema";
 
@@ -13,15 +12,15 @@ const rulesWith = (when: Condition) =>
   );
 
 describe("conditions", () => {
-  it.each(cases)("%s", (_name, when, events, now, expected, timezone = "Asia/Bangkok") => {
-    const { held } = evaluateSegments(rulesWith(when), buildProfile(events), now, { timezone });
+  it.each(cases)("%s", (_name, when, events, now, expected, timezone = "Asia/Bangkok", extras = {}) => {
+    const { held } = evaluateSegments(rulesWith(when), buildProfile(events, extras.traits), now, { timezone, ...extras.context });
     expect(held.has("subject")).toBe(expected);
   });
 });
 
 describe("slot schedules", () => {
   it.each(scheduleCases)("%s", (_name, schedule, now, expected) => {
-    const state = { profile: EMPTY_PROFILE, now, clock: localClock(now, "Asia/Bangkok"), context: { timezone: "Asia/Bangkok" }, segment: () => false, segmentNextChange: () => Infinity };
+    const state = evaluationState(compileRules({ segments: {}, slots: {} }, "t"), EMPTY_PROFILE, now, { timezone: "Asia/Bangkok" });
     expect(compileSchedule(schedule).holds(state)).toBe(expected);
   });
 });

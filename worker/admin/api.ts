@@ -49,7 +49,7 @@ async function previewSubject(c: Context<Env>, input: PreviewBody, now: number):
   }
   if (input.visitorId) {
     const data = await profileOf(c.env, input.visitorId).data();
-    const profile = buildProfile(data.events);
+    const profile = buildProfile(data.events, data.traits);
     const subject = { profile, vars: { traits: data.traits, top: { category: topCategory(profile, now) } }, context: data.context ?? {} };
     return { rules, subject, visitorId: input.visitorId };
   }

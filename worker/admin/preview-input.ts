@@ -24,7 +24,18 @@ export const PreviewBody = z.strictObject({
     .strictObject({
       events: z.array(PreviewEvent).max(5000).default([]),
       traits: z.record(z.string(), Scalar).default({}),
-      context: z.strictObject({ timezone: z.string().optional(), country: z.string().optional() }).optional(),
+      context: z
+        .strictObject({
+          timezone: z.string().optional(),
+          country: z.string().optional(),
+          device: z.string().optional(),
+          browser: z.string().optional(),
+          referrer: z.string().optional(),
+          utm_source: z.string().optional(),
+          utm_medium: z.string().optional(),
+          utm_campaign: z.string().optional(),
+        })
+        .optional(),
     })
     .optional(),
   /** ISO time or epoch ms; default now. */
@@ -49,5 +60,5 @@ export function handWrittenSubject(input: NonNullable<PreviewBody["profile"]>, n
     ts: e.ts ?? now - (e.ago ? durationMs(e.ago) : 0),
     ...(e.props ? { props: e.props as StoredEvent["props"] } : {}),
   }));
-  return { profile: buildProfile(events), vars: { traits: input.traits }, context: input.context ?? {} };
+  return { profile: buildProfile(events, input.traits), vars: { traits: input.traits }, context: input.context ?? {} };
 }

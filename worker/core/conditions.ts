@@ -11,12 +11,17 @@ import { durationMs } from "./duration";
 import { clockText, minuteOfDay, nextLocalMinute, type LocalClock } from "./clock";
 import { eventsOf, firstAfter, type ProfileView, type StoredEvent, type VisitContext } from "./profile";
 import { describeCondition } from "./describe";
+import type { Acquisition, ContextKey } from "./context";
+
+const ACQUISITION = { referrer: 1, utm_source: 1, utm_medium: 1, utm_campaign: 1 };
 
 export interface EvalState {
   readonly profile: ProfileView;
   readonly now: number;
   readonly clock: LocalClock;
   readonly context: VisitContext;
+  /** How the visitor last arrived (from the profile's page views), computed on first use. */
+  acquisition(): Acquisition;
   /** Whether another segment holds (memoised by the caller). */
   segment(name: string): boolean;
   segmentNextChange(name: string): number;
@@ -73,6 +78,32 @@ function compileLeaf(c: Condition): Leaf {
   if ("firstSeenWithin" in c) return firstSeenWithin(durationMs(c.firstSeenWithin));
   if ("localTime" in c) return localTime(minuteOfDay(c.localTime.from), minuteOfDay(c.localTime.to));
   if ("days" in c) return days(c.days);
+  if ("lastSeen" in c) return lastSeen(c.lastSeen.atLeast ? durationMs(c.lastSeen.atLeast) : 0, c.lastSeen.atMost ? durationMs(c.lastSeen.atMost) : NEVER);
+  if ("context" in c) {
+    const tests = Object.entries(c.context).map(([key, test]) => [key as ContextKey, compilePropTest(test!)] as const);
+    const valueOf = (s: EvalState, key: ContextKey) => s.context[key] ?? (key in ACQUISITION ? s.acquisition()[key as keyof Acquisition] : undefined);
+    return {
+      holds: (s) => tests.every(([key, test]) => test(valueOf(s, key))),
+      nextChange: () => NEVER,
+      measure: (s) => tests.map(([key]) => `${key} is ${valueOf(s, key) ?? "unknown"}`).join(", "),
+    };
+  }
+  if ("trait" in c) {
+    const tests = Object.entries(c.trait).map(([key, test]) => [key, compilePropTest(test)] as const);
+    return {
+      holds: (s) => tests.every(([key, test]) => test(s.profile.traits[key])),
+      nextChange: () => NEVER,
+      measure: (s) => tests.map(([key]) => `${key} is ${JSON.stringify(s.profile.traits[key] ?? null)}`).join(", "),
+    };
+  }
+  if ("birthMonth" in c) {
+    const month = (s: EvalState) => Number(s.clock.date.slice(5, 7));
+    return {
+      holds: (s) => Number(s.profile.traits.birth_month) === month(s),
+      nextChange: (s) => nextLocalMinute(s.now, s.clock, 0),
+      measure: (s) => `birth_month is ${JSON.stringify(s.profile.traits.birth_month ?? null)}, this month is ${month(s)}`,
+    };
+  }
   if ("segment" in c) {
     const name = c.segment;
     return {
@@ -214,6 +245,27 @@ function idleFor(ms: number): Leaf {
   };
 }
 
+/** Time since the last activity, within [min, max]. */
+function lastSeen(min: number, max: number): Leaf {
+  const lastTs = (s: EvalState) => s.profile.events.at(-1)?.ts;
+  return {
+    holds(s) {
+      const last = lastTs(s);
+      return last !== undefined && s.now - last >= min && s.now - last <= max;
+    },
+    nextChange(s) {
+      const last = lastTs(s);
+      if (last === undefined) return NEVER;
+      if (s.now < last + min) return last + min;
+      return s.now <= last + max ? last + max + 1 : NEVER;
+    },
+    measure(s) {
+      const last = lastTs(s);
+      return last === undefined ? "no activity kept" : `last activity ${agoText(s.now - last)} ago`;
+    },
+  };
+}
+
 function firstSeenWithin(ms: number): Leaf {
   const firstTs = (s: EvalState) => s.profile.events[0]?.ts;
   return {
@@ -281,6 +333,13 @@ function compilePropTest(test: PropTest): (value: unknown) => boolean {
   bound((a, b) => a >= b, test.gte);
   bound((a, b) => a < b, test.lt);
   bound((a, b) => a <= b, test.lte);
+  if (test.has !== undefined) {
+    const item = test.has.toLowerCase();
+    checks.push((v) => {
+      const list = Array.isArray(v) ? v : typeof v === "string" ? v.split(",") : [];
+      return list.some((x) => String(x).trim().toLowerCase() === item);
+    });
+  }
   return (v) => checks.every((c) => c(v));
 }
 

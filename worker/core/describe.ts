@@ -37,6 +37,7 @@ function testText(key: string, test: PropTest): string {
   if (test.gte !== undefined) parts.push(`${key} ≥ ${test.gte}`);
   if (test.lt !== undefined) parts.push(`${key} < ${test.lt}`);
   if (test.lte !== undefined) parts.push(`${key} ≤ ${test.lte}`);
+  if (test.has !== undefined) parts.push(`${key} includes ${JSON.stringify(test.has)}`);
   return parts.join(" and ");
 }
 
@@ -73,6 +74,13 @@ export function describeCondition(c: Condition): string {
   if ("firstSeenWithin" in c) return `first seen within the last ${durationText(c.firstSeenWithin)}`;
   if ("localTime" in c) return `local time between ${c.localTime.from} and ${c.localTime.to}`;
   if ("days" in c) return `on ${c.days.join(", ")}`;
+  if ("lastSeen" in c) {
+    const parts = [c.lastSeen.atLeast && `at least ${durationText(c.lastSeen.atLeast)}`, c.lastSeen.atMost && `at most ${durationText(c.lastSeen.atMost)}`].filter(Boolean);
+    return `last active ${parts.join(" and ")} ago`;
+  }
+  if ("context" in c) return `visiting with ${Object.entries(c.context).map(([k, t]) => testText(k, t!)).join(", ")}`;
+  if ("trait" in c) return `with ${Object.entries(c.trait).map(([k, t]) => testText(k, t)).join(", ")}`;
+  if ("birthMonth" in c) return "whose birthday month is this month";
   return `in segment "${c.segment}"`;
 }
 

@@ -11,6 +11,15 @@ export type StoredEvent = WireEvent;
 export interface VisitContext {
   timezone: string;
   country?: string;
+  device?: string;
+  browser?: string;
+  /** The site's host, to tell an external referrer from an internal one. */
+  host?: string;
+  /** From this request's URL and Referer (a landing page); later pages use the profile's. */
+  referrer?: string;
+  utm_source?: string;
+  utm_medium?: string;
+  utm_campaign?: string;
 }
 
 export interface ProfileView {
@@ -18,13 +27,15 @@ export interface ProfileView {
   readonly events: readonly StoredEvent[];
   /** Events of each type, oldest first. */
   readonly byType: ReadonlyMap<string, readonly StoredEvent[]>;
+  /** Traits from `identify` (tier, points, birth_month, tags …). */
+  readonly traits: Readonly<Record<string, unknown>>;
 }
 
 const NO_EVENTS: readonly StoredEvent[] = [];
-export const EMPTY_PROFILE: ProfileView = { events: NO_EVENTS, byType: new Map() };
+export const EMPTY_PROFILE: ProfileView = { events: NO_EVENTS, byType: new Map(), traits: {} };
 
 /** Builds the view from events in any order. */
-export function buildProfile(events: Iterable<StoredEvent>): ProfileView {
+export function buildProfile(events: Iterable<StoredEvent>, traits: Readonly<Record<string, unknown>> = {}): ProfileView {
   const sorted = [...events].sort((a, b) => a.ts - b.ts);
   const byType = new Map<string, StoredEvent[]>();
   for (const e of sorted) {
@@ -32,7 +43,7 @@ export function buildProfile(events: Iterable<StoredEvent>): ProfileView {
     if (list) list.push(e);
     else byType.set(e.type, [e]);
   }
-  return { events: sorted, byType };
+  return { events: sorted, byType, traits };
 }
 
 export function eventsOf(profile: ProfileView, type: string): readonly StoredEvent[] {

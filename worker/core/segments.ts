@@ -8,6 +8,7 @@ import type { Condition, RulesDocument, SlotRule } from "../rules/schema";
 import { allOf, compileCondition, compileSchedule, type CompiledCondition, type EvalState } from "./conditions";
 import { compileTemplate, type Template } from "./template";
 import { localClock } from "./clock";
+import { acquisitionOf, type Acquisition } from "./context";
 import type { ProfileView, VisitContext } from "./profile";
 
 export interface CompiledSlotRule {
@@ -100,11 +101,13 @@ export function evaluateSegments(
 /** What conditions are evaluated against, with segment references memoised. */
 export function evaluationState(rules: CompiledRules, profile: ProfileView, now: number, context: VisitContext): EvalState {
   const memo = new Map<string, boolean>();
+  let acquisition: Acquisition | undefined;
   const state: EvalState = {
     profile,
     now,
     clock: localClock(now, context.timezone),
     context,
+    acquisition: () => (acquisition ??= acquisitionOf(profile, context.host)),
     segment(name) {
       let held = memo.get(name);
       if (held === undefined) {
@@ -126,6 +129,8 @@ function readsHistory(c: Condition): boolean {
   if ("all" in c) return c.all.some(readsHistory);
   if ("any" in c) return c.any.some(readsHistory);
   if ("not" in c) return readsHistory(c.not);
-  // Segment references are judged by the referenced segment, compiled on its own.
+  // Segment references are judged by the referenced segment, compiled on its own. Country,
+  // device and browser come with the request; referrer and UTM tags may need the landing page.
+  if ("context" in c) return Object.keys(c.context).some((k) => !["country", "device", "browser"].includes(k));
   return !("localTime" in c || "days" in c || "segment" in c);
 }

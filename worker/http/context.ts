@@ -6,11 +6,19 @@
 import type { VisitContext } from "../core/profile";
 import type { CompiledRules } from "../core/segments";
 import { isTimezone } from "../core/clock";
+import { acquisitionFrom, browserOf, deviceOf } from "../core/context";
 
-export function visitContext(request: Request, rules: CompiledRules, defaultTimezone: string | undefined): VisitContext {
+/**
+ * `url` is the page the visitor is on: the request's own URL for a page, the page URL the
+ * SDK reports for events (their Referer), so UTM tags of a landing page are seen either way.
+ */
+export function visitContext(request: Request, rules: CompiledRules, defaultTimezone: string | undefined, pageUrl = request.url): VisitContext {
   const cf = (request as { cf?: { timezone?: unknown; country?: unknown } }).cf;
   const fromEdge = typeof cf?.timezone === "string" && isTimezone(cf.timezone) ? cf.timezone : undefined;
   const timezone = fromEdge ?? rules.document.timezone ?? defaultTimezone ?? "UTC";
-  const country = typeof cf?.country === "string" ? cf.country : undefined;
-  return country ? { timezone, country } : { timezone };
+  const ua = request.headers.get("user-agent") ?? "";
+  const host = new URL(request.url).hostname;
+  const context: VisitContext = { timezone, host, device: deviceOf(ua), browser: browserOf(ua) };
+  if (typeof cf?.country === "string") context.country = cf.country;
+  return { ...context, ...acquisitionFrom(pageUrl, request.headers.get("referer") ?? undefined, host) };
 }

@@ -101,6 +101,7 @@ export class Profile extends DurableObject<Settings> {
   async identify(userId: string, traits: Traits, now = Date.now()): Promise<void> {
     this.userId = userId;
     this.traits = { ...this.traits, ...traits };
+    this.view = undefined;
     this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('user', ?)", JSON.stringify({ userId, traits: this.traits }));
     await this.reevaluate(now);
   }
@@ -171,7 +172,7 @@ export class Profile extends DurableObject<Settings> {
   }
 
   private profileView(): ProfileView {
-    this.view ??= buildProfile(this.events);
+    this.view ??= buildProfile(this.events, this.traits);
     return this.view;
   }
 

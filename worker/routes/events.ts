@@ -26,7 +26,8 @@ export const events = new Hono<{ Bindings: Settings }>().post("/e", async (c) =>
     return c.json({ kept: 0, duplicates: 0, rejected: batch.rejected, stored: false, reason }, 202);
   }
   const rules = await currentRules(c.env, now);
-  const context = visitContext(c.req.raw, rules, c.env.DEFAULT_TIMEZONE);
+  // The page the events come from is the batch's Referer: its UTM tags belong to the visit.
+  const context = visitContext(c.req.raw, rules, c.env.DEFAULT_TIMEZONE, c.req.header("referer") ?? c.req.url);
   const outcome = await profileOf(c.env, visitor.id).ingest(batch.events, context, now);
   if (visitor.isNew) c.header("set-cookie", visitorCookie(visitor.id));
   const body: WireIngestResult = { kept: outcome.kept, duplicates: outcome.duplicates, rejected: batch.rejected };

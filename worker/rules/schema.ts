@@ -27,8 +27,10 @@ const PropTest = z.union([
       gte: z.number().optional(),
       lt: z.number().optional(),
       lte: z.number().optional(),
+      /** Member of a list: an array, or a comma-separated string such as tags "vip,newsletter". */
+      has: z.string().optional(),
     })
-    .refine((o) => Object.keys(o).length > 0, "give at least one of eq, in, contains, gt, gte, lt, lte"),
+    .refine((o) => Object.keys(o).length > 0, "give at least one of eq, in, contains, gt, gte, lt, lte, has"),
 ]);
 /** Event property filters: `{"category": "sneakers"}` or `{"price": {"gte": 1000}}`. */
 const Where = z.record(z.string().min(1).max(64), PropTest);
@@ -72,6 +74,27 @@ export const DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as co
 export const DaysCondition = z.strictObject({ days: z.array(z.enum(DAY_NAMES)).min(1) });
 /** Another segment of the same document holds. */
 export const SegmentCondition = z.strictObject({ segment: Name });
+/** Time since the visitor's last activity before now, as a range. */
+export const LastSeenCondition = z.strictObject({
+  lastSeen: z
+    .strictObject({ atLeast: Duration.optional(), atMost: Duration.optional() })
+    .refine((o) => o.atLeast !== undefined || o.atMost !== undefined, "give atLeast, atMost or both"),
+});
+export const CONTEXT_FIELDS = ["country", "device", "browser", "referrer", "utm_source", "utm_medium", "utm_campaign"] as const;
+/** The visit: country, device, browser, referrer host and UTM tags of the landing page. */
+export const ContextCondition = z.strictObject({
+  context: z
+    .partialRecord(z.enum(CONTEXT_FIELDS), PropTest)
+    .refine((o) => Object.keys(o).length > 0, `test at least one of ${CONTEXT_FIELDS.join(", ")}`),
+});
+/** Traits set by identify: `{"trait": {"tier": {"in": ["gold"]}, "points": {"gte": 1000}}}`. */
+export const TraitCondition = z.strictObject({
+  trait: z
+    .record(z.string().regex(/^[a-z_][a-z0-9_]{0,63}$/, "trait names are lowercase letters, digits and _"), PropTest)
+    .refine((o) => Object.keys(o).length > 0, "test at least one trait"),
+});
+/** The trait `birth_month` (1–12) is this month in the visitor's timezone. */
+export const BirthMonthCondition = z.strictObject({ birthMonth: z.literal(true) });
 
 export type Condition =
   | z.infer<typeof CountCondition>
@@ -82,6 +105,10 @@ export type Condition =
   | z.infer<typeof LocalTimeCondition>
   | z.infer<typeof DaysCondition>
   | z.infer<typeof SegmentCondition>
+  | z.infer<typeof LastSeenCondition>
+  | z.infer<typeof ContextCondition>
+  | z.infer<typeof TraitCondition>
+  | z.infer<typeof BirthMonthCondition>
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition };
@@ -96,6 +123,10 @@ export const Condition: z.ZodType<Condition> = z.lazy(() =>
     LocalTimeCondition,
     DaysCondition,
     SegmentCondition,
+    LastSeenCondition,
+    ContextCondition,
+    TraitCondition,
+    BirthMonthCondition,
     z.strictObject({ all: z.array(Condition).min(1) }),
     z.strictObject({ any: z.array(Condition).min(1) }),
     z.strictObject({ not: Condition }),
@@ -104,7 +135,8 @@ export const Condition: z.ZodType<Condition> = z.lazy(() =>
 
 /** The keys that name a condition form; used to explain union errors. */
 export const CONDITION_KEYS = [
-  "count", "sum", "since", "idleFor", "firstSeenWithin", "localTime", "days", "segment", "all", "any", "not",
+  "count", "sum", "since", "idleFor", "lastSeen", "firstSeenWithin", "localTime", "days", "context", "trait", "birthMonth",
+  "segment", "all", "any", "not",
 ] as const;
 
 export const Segment = z.strictObject({
