@@ -18,7 +18,7 @@ describe("templates", () => {
     expect(out).toBe("<b>&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;</b>");
   });
   it("names placeholders no profile can fill", () => {
-    expect(unknownPlaceholders("{{trait.tier}} {{intent}} {{top.brand}} {{ trait.Bad }}")).toEqual(["intent", "top.brand", "trait.Bad"]);
+    expect(unknownPlaceholders("{{trait.tier}} {{intent}} {{top.brand}} {{ trait.Bad }} {{score}}")).toEqual(["top.brand", "trait.Bad", "score"]);
   });
   it("leaves HTML without placeholders as it is", () => {
     expect(render('<a href="/c/sneakers">−20%</a>')).toBe('<a href="/c/sneakers">−20%</a>');

@@ -66,13 +66,13 @@ describe("rules validation", () => {
     );
     const placeholders = validateRules({
       segments: { fans: { when: { count: { event: "view_item" } } } },
-      slots: { hero: [{ id: "a", show: "fans", html: "Hi {{trait.first_name}} {{intent}}" }, { id: "b", show: "fans", variants: [{ id: "v", html: "{{top.brand}}" }] }] },
+      slots: { hero: [{ id: "a", show: "fans", html: "Hi {{trait.first_name}} {{intnt}}" }, { id: "b", show: "fans", variants: [{ id: "v", html: "{{top.brand}}" }] }] },
     });
     expect(placeholders).toEqual({
       ok: false,
       errors: [
-        { path: "$.slots.hero[0].html", message: "unknown placeholder {{intent}} (known: trait.<name>, top.category)" },
-        { path: "$.slots.hero[1].variants[0].html", message: "unknown placeholder {{top.brand}} (known: trait.<name>, top.category)" },
+        { path: "$.slots.hero[0].html", message: "unknown placeholder {{intnt}} (known: trait.<name>, top.category, engagement, intent, rfm)" },
+        { path: "$.slots.hero[1].variants[0].html", message: "unknown placeholder {{top.brand}} (known: trait.<name>, top.category, engagement, intent, rfm)" },
       ],
     });
   });

@@ -54,7 +54,7 @@ describe("saving rules", () => {
     broken.segments["sneaker-fans"]!.when = { count: { event: "view_item", within: "7d" }, atLeast: 3 };
     const second = await json<{ errors: Array<{ path: string; message: string }> }>(await put(broken));
     expect(second.errors).toEqual([
-      { path: "$.slots.hero[2].html", message: "unknown placeholder {{nope}} (known: trait.<name>, top.category)" },
+      { path: "$.slots.hero[2].html", message: "unknown placeholder {{nope}} (known: trait.<name>, top.category, engagement, intent, rfm)" },
       { path: "$.slots.hero[2].show", message: 'unknown segment "sneaker-fanz"' },
     ]);
     expect(slotOf(await (await getPage("/", fan)).text(), "hero").content).toBe(SNEAKER_HTML);
@@ -195,6 +195,6 @@ describe("GET /rujai/rules.schema.json", () => {
     const res = await call(new Request("https://shop.test/rujai/rules.schema.json"));
     expect(res.headers.get("content-type")).toContain("application/schema+json");
     const schema = (await res.json()) as { properties: Record<string, unknown>; $defs?: unknown };
-    expect(Object.keys(schema.properties).sort()).toEqual(["$schema", "segments", "slots", "timezone"]);
+    expect(Object.keys(schema.properties).sort()).toEqual(["$schema", "scores", "segments", "slots", "timezone"]);
   });
 });

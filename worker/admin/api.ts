@@ -9,9 +9,9 @@ import { validateRules, validateRulesText, jsonPath, type Validation } from "../
 import { currentRules, forgetRules, RULES_KEY, versionOf } from "../rules/store";
 import { listVersions, readVersion, saveVersion } from "../rules/history";
 import { summarizeChange } from "../rules/diff";
-import { compileRules, type CompiledRules } from "../core/segments";
+import { compileRules, rfmThresholds, type CompiledRules } from "../core/segments";
 import { preview } from "../core/preview";
-import { topCategory } from "../core/affinity";
+import { templateVars } from "../core/vars";
 import { describeCondition, describeRule } from "../core/describe";
 import { buildProfile } from "../core/profile";
 import { profileOf } from "../edge/decide";
@@ -49,12 +49,12 @@ async function previewSubject(c: Context<Env>, input: PreviewBody, now: number):
   }
   if (input.visitorId) {
     const data = await profileOf(c.env, input.visitorId).data();
-    const profile = buildProfile(data.events, data.traits);
-    const subject = { profile, vars: { traits: data.traits, top: { category: topCategory(profile, now) } }, context: data.context ?? {} };
+    const profile = buildProfile(data.events, data.traits, data.lifetime);
+    const subject = { profile, vars: templateVars(profile, now, rfmThresholds(rules)), context: data.context ?? {} };
     return { rules, subject, visitorId: input.visitorId };
   }
   const subject = handWrittenSubject(input.profile ?? { events: [], traits: {} }, now);
-  subject.vars.top = { category: topCategory(subject.profile, now) };
+  subject.vars = templateVars(subject.profile, now, rfmThresholds(rules));
   return { rules, subject, visitorId: "preview-visitor" };
 }
 

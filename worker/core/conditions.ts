@@ -12,6 +12,12 @@ import { clockText, minuteOfDay, nextLocalMinute, type LocalClock } from "./cloc
 import { eventsOf, firstAfter, type ProfileView, type StoredEvent, type VisitContext } from "./profile";
 import { describeCondition } from "./describe";
 import type { Acquisition, ContextKey } from "./context";
+import type { Scores } from "./scores";
+
+/** The value a `score` condition tests: engagement level, intent 0–1, RFM group. */
+export function scoreValue(scores: Scores, name: "engagement" | "intent" | "rfm"): number | string | null {
+  return name === "engagement" ? scores.engagement.level : name === "intent" ? scores.intent.score : scores.rfm.group;
+}
 
 const ACQUISITION = { referrer: 1, utm_source: 1, utm_medium: 1, utm_campaign: 1 };
 
@@ -22,6 +28,8 @@ export interface EvalState {
   readonly context: VisitContext;
   /** How the visitor last arrived (from the profile's page views), computed on first use. */
   acquisition(): Acquisition;
+  /** Built-in scores, computed on first use. */
+  scores(): Scores;
   /** Whether another segment holds (memoised by the caller). */
   segment(name: string): boolean;
   segmentNextChange(name: string): number;
@@ -94,6 +102,15 @@ function compileLeaf(c: Condition): Leaf {
       holds: (s) => tests.every(([key, test]) => test(s.profile.traits[key])),
       nextChange: () => NEVER,
       measure: (s) => tests.map(([key]) => `${key} is ${JSON.stringify(s.profile.traits[key] ?? null)}`).join(", "),
+    };
+  }
+  if ("score" in c) {
+    const tests = Object.entries(c.score).map(([name, test]) => [name as "engagement" | "intent" | "rfm", compilePropTest(test!)] as const);
+    return {
+      holds: (s) => tests.every(([name, test]) => test(scoreValue(s.scores(), name))),
+      // Scores drift with time (windows of 3 to 60 days): look again in an hour.
+      nextChange: (s) => s.now + 3_600_000,
+      measure: (s) => tests.map(([name]) => `${name} is ${scoreValue(s.scores(), name) ?? "none"}`).join(", "),
     };
   }
   if ("birthMonth" in c) {

@@ -81,6 +81,7 @@ export function describeCondition(c: Condition): string {
   if ("context" in c) return `visiting with ${Object.entries(c.context).map(([k, t]) => testText(k, t!)).join(", ")}`;
   if ("trait" in c) return `with ${Object.entries(c.trait).map(([k, t]) => testText(k, t)).join(", ")}`;
   if ("birthMonth" in c) return "whose birthday month is this month";
+  if ("score" in c) return `with ${Object.entries(c.score).map(([k, t]) => testText(k === "engagement" ? "engagement level" : k === "intent" ? "purchase intent" : "RFM group", t!)).join(", ")}`;
   return `in segment "${c.segment}"`;
 }
 

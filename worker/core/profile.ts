@@ -3,6 +3,7 @@
  * type, plus the context of the current visit. Pure data; the Durable Object builds it.
  */
 import type { WireEvent } from "../../sdk/src/wire";
+import { lifetimeOf, type Lifetime } from "./scores";
 
 /** An event as kept: the wire event with its timestamp corrected to the server's clock. */
 export type StoredEvent = WireEvent;
@@ -29,13 +30,15 @@ export interface ProfileView {
   readonly byType: ReadonlyMap<string, readonly StoredEvent[]>;
   /** Traits from `identify` (tier, points, birth_month, tags …). */
   readonly traits: Readonly<Record<string, unknown>>;
+  /** Purchase aggregates over the whole lifetime, beyond the kept event history. */
+  readonly lifetime: Lifetime;
 }
 
 const NO_EVENTS: readonly StoredEvent[] = [];
-export const EMPTY_PROFILE: ProfileView = { events: NO_EVENTS, byType: new Map(), traits: {} };
+export const EMPTY_PROFILE: ProfileView = { events: NO_EVENTS, byType: new Map(), traits: {}, lifetime: lifetimeOf([]) };
 
-/** Builds the view from events in any order. */
-export function buildProfile(events: Iterable<StoredEvent>, traits: Readonly<Record<string, unknown>> = {}): ProfileView {
+/** Builds the view from events in any order; without kept aggregates, the lifetime is the events'. */
+export function buildProfile(events: Iterable<StoredEvent>, traits: Readonly<Record<string, unknown>> = {}, lifetime?: Lifetime): ProfileView {
   const sorted = [...events].sort((a, b) => a.ts - b.ts);
   const byType = new Map<string, StoredEvent[]>();
   for (const e of sorted) {
@@ -43,7 +46,7 @@ export function buildProfile(events: Iterable<StoredEvent>, traits: Readonly<Rec
     if (list) list.push(e);
     else byType.set(e.type, [e]);
   }
-  return { events: sorted, byType, traits };
+  return { events: sorted, byType, traits, lifetime: lifetime ?? lifetimeOf(sorted) };
 }
 
 export function eventsOf(profile: ProfileView, type: string): readonly StoredEvent[] {

@@ -9,6 +9,9 @@ import { allOf, compileCondition, compileSchedule, type CompiledCondition, type 
 import { compileTemplate, type Template } from "./template";
 import { localClock } from "./clock";
 import { acquisitionOf, type Acquisition } from "./context";
+import { DEFAULT_RFM, scoresOf, type RfmThresholds, type Scores } from "./scores";
+
+export const rfmThresholds = (rules: CompiledRules): RfmThresholds => ({ ...DEFAULT_RFM, ...rules.document.scores?.rfm });
 import type { ProfileView, VisitContext } from "./profile";
 
 export interface CompiledSlotRule {
@@ -102,12 +105,14 @@ export function evaluateSegments(
 export function evaluationState(rules: CompiledRules, profile: ProfileView, now: number, context: VisitContext): EvalState {
   const memo = new Map<string, boolean>();
   let acquisition: Acquisition | undefined;
+  let scores: Scores | undefined;
   const state: EvalState = {
     profile,
     now,
     clock: localClock(now, context.timezone),
     context,
     acquisition: () => (acquisition ??= acquisitionOf(profile, context.host)),
+    scores: () => (scores ??= scoresOf(profile, profile.lifetime, now, rfmThresholds(rules))),
     segment(name) {
       let held = memo.get(name);
       if (held === undefined) {

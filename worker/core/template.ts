@@ -7,6 +7,10 @@
 export interface TemplateVars {
   traits?: Readonly<Record<string, unknown>>;
   top?: { category?: string };
+  /** Engagement level 1–5, intent as a percentage ("62%"), RFM group. */
+  engagement?: number;
+  intent?: string;
+  rfm?: string | null;
 }
 
 type Part = string | { path: string; fallback: string };
@@ -15,8 +19,8 @@ export interface Template {
 }
 
 const PLACEHOLDER = /\{\{\s*([^}|]*?)\s*(?:\|\s*([^}]*?)\s*)?\}\}/g;
-const KNOWN = /^(trait\.[a-z_][a-z0-9_]{0,63}|top\.category)$/;
-export const KNOWN_PLACEHOLDERS = "trait.<name>, top.category";
+const KNOWN = /^(trait\.[a-z_][a-z0-9_]{0,63}|top\.category|engagement|intent|rfm)$/;
+export const KNOWN_PLACEHOLDERS = "trait.<name>, top.category, engagement, intent, rfm";
 
 export function compileTemplate(html: string): Template {
   const parts: Part[] = [];
@@ -45,7 +49,13 @@ export function renderTemplate(template: Template, vars: TemplateVars): string {
 }
 
 function lookup(path: string, vars: TemplateVars): string | undefined {
-  const value = path.startsWith("trait.") ? vars.traits?.[path.slice(6)] : path === "top.category" ? vars.top?.category : undefined;
+  const value = path.startsWith("trait.")
+    ? vars.traits?.[path.slice(6)]
+    : path === "top.category"
+      ? vars.top?.category
+      : path === "engagement" || path === "intent" || path === "rfm"
+        ? vars[path]
+        : undefined;
   return value === undefined || value === null || value === "" ? undefined : String(value);
 }
 

@@ -7,8 +7,10 @@
 import { DurableObject } from "cloudflare:workers";
 import { buildProfile, type ProfileView, type StoredEvent, type VisitContext } from "../core/profile";
 import { evaluateSegments } from "../core/segments";
-import { topCategory } from "../core/affinity";
 import type { TemplateVars } from "../core/template";
+import { templateVars } from "../core/vars";
+import { addPurchase, lifetimeOf, scoresOf, type Lifetime, type Scores } from "../core/scores";
+import { rfmThresholds } from "../core/segments";
 import { currentRules } from "../rules/store";
 import type { Settings } from "../settings";
 
@@ -41,6 +43,9 @@ export type Traits = Record<string, string | number | boolean>;
 export interface ProfileData {
   userId: string | null;
   traits: Traits;
+  /** Built-in scores now, with the factors behind them. */
+  scores: Scores;
+  lifetime: Lifetime;
   segments: SegmentMembership[];
   history: Array<{ name: string; entered: number; exited: number }>;
   events: StoredEvent[];
@@ -57,6 +62,8 @@ export class Profile extends DurableObject<Settings> {
   private context: VisitContext | null = null;
   private traits: Traits = {};
   private userId: string | null = null;
+  /** Purchase aggregates kept beyond the 90-day event history, for RFM. */
+  private lifetime: Lifetime = lifetimeOf([]);
 
   constructor(ctx: DurableObjectState, env: Settings) {
     super(ctx, env);
@@ -75,9 +82,11 @@ export class Profile extends DurableObject<Settings> {
       );
       this.ids.add(e.id);
       this.events.push(e);
+      if (e.type === "purchase") addPurchase(this.lifetime, e);
       kept++;
     }
     if (kept > 0) {
+      this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('lifetime', ?)", JSON.stringify(this.lifetime));
       this.events.sort((a, b) => a.ts - b.ts);
       this.view = undefined;
       this.prune(now);
@@ -93,7 +102,7 @@ export class Profile extends DurableObject<Settings> {
     const profile = this.profileView();
     return {
       segments: [...evaluateSegments(rules, profile, now, context).held],
-      vars: { traits: this.traits, top: { category: topCategory(profile, now) } },
+      vars: templateVars(profile, now, rfmThresholds(rules)),
     };
   }
 
@@ -107,13 +116,16 @@ export class Profile extends DurableObject<Settings> {
   }
 
   /** Everything kept about this visitor (GET /rujai/me). */
-  async data(): Promise<ProfileData> {
+  async data(now = Date.now()): Promise<ProfileData> {
+    const rules = await currentRules(this.env);
     const history = this.sql
       .exec<{ name: string; entered: number; exited: number }>("SELECT name, entered, exited FROM segment_log ORDER BY exited DESC")
       .toArray();
     return {
       userId: this.userId,
       traits: this.traits,
+      scores: scoresOf(this.profileView(), this.lifetime, now, rfmThresholds(rules)),
+      lifetime: this.lifetime,
       segments: [...this.membership].map(([name, since]) => ({ name, since })),
       history,
       events: this.events,
@@ -132,6 +144,7 @@ export class Profile extends DurableObject<Settings> {
     this.context = null;
     this.traits = {};
     this.userId = null;
+    this.lifetime = lifetimeOf([]);
     this.createTables();
   }
 
@@ -159,6 +172,7 @@ export class Profile extends DurableObject<Settings> {
     const meta = new Map(this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM meta").toArray().map((r) => [r.key, r.value]));
     this.context = meta.has("context") ? (JSON.parse(meta.get("context")!) as VisitContext) : null;
     if (meta.has("user")) ({ userId: this.userId, traits: this.traits } = JSON.parse(meta.get("user")!) as { userId: string; traits: Traits });
+    this.lifetime = meta.has("lifetime") ? (JSON.parse(meta.get("lifetime")!) as Lifetime) : lifetimeOf(this.events);
   }
 
   private createTables(): void {
@@ -172,7 +186,7 @@ export class Profile extends DurableObject<Settings> {
   }
 
   private profileView(): ProfileView {
-    this.view ??= buildProfile(this.events, this.traits);
+    this.view ??= buildProfile(this.events, this.traits, this.lifetime);
     return this.view;
   }
 

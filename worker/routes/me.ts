@@ -13,12 +13,13 @@ export const me = new Hono<{ Bindings: Settings }>()
   .get("/me", async (c) => {
     c.header("cache-control", "private, no-store");
     const visitor = visitorOf(c.req.raw);
-    if (visitor.isNew) return c.json({ visitorId: null, userId: null, traits: {}, segments: [], history: [], events: [], context: null });
+    if (visitor.isNew) return c.json({ visitorId: null, userId: null, traits: {}, scores: null, segments: [], history: [], events: [], context: null });
     const data = await profileOf(c.env, visitor.id).data();
     return c.json({
       visitorId: visitor.id,
       userId: data.userId,
       traits: data.traits,
+      scores: data.scores,
       segments: data.segments.filter(isPublic),
       history: data.history.filter(isPublic),
       events: data.events,

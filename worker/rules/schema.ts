@@ -93,6 +93,14 @@ export const TraitCondition = z.strictObject({
     .record(z.string().regex(/^[a-z_][a-z0-9_]{0,63}$/, "trait names are lowercase letters, digits and _"), PropTest)
     .refine((o) => Object.keys(o).length > 0, "test at least one trait"),
 });
+export const SCORE_NAMES = ["engagement", "intent", "rfm"] as const;
+/**
+ * Built-in scores (worker/core/scores.ts): engagement level 1–5, purchase intent 0–1 for the
+ * next two weeks, RFM group. `{"score": {"intent": {"gte": 0.5}, "rfm": {"in": ["loyal"]}}}`.
+ */
+export const ScoreCondition = z.strictObject({
+  score: z.partialRecord(z.enum(SCORE_NAMES), PropTest).refine((o) => Object.keys(o).length > 0, "test at least one of engagement, intent, rfm"),
+});
 /** The trait `birth_month` (1–12) is this month in the visitor's timezone. */
 export const BirthMonthCondition = z.strictObject({ birthMonth: z.literal(true) });
 
@@ -109,6 +117,7 @@ export type Condition =
   | z.infer<typeof ContextCondition>
   | z.infer<typeof TraitCondition>
   | z.infer<typeof BirthMonthCondition>
+  | z.infer<typeof ScoreCondition>
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition };
@@ -127,6 +136,7 @@ export const Condition: z.ZodType<Condition> = z.lazy(() =>
     ContextCondition,
     TraitCondition,
     BirthMonthCondition,
+    ScoreCondition,
     z.strictObject({ all: z.array(Condition).min(1) }),
     z.strictObject({ any: z.array(Condition).min(1) }),
     z.strictObject({ not: Condition }),
@@ -135,7 +145,7 @@ export const Condition: z.ZodType<Condition> = z.lazy(() =>
 
 /** The keys that name a condition form; used to explain union errors. */
 export const CONDITION_KEYS = [
-  "count", "sum", "since", "idleFor", "lastSeen", "firstSeenWithin", "localTime", "days", "context", "trait", "birthMonth",
+  "count", "sum", "since", "idleFor", "lastSeen", "firstSeenWithin", "localTime", "days", "context", "trait", "birthMonth", "score",
   "segment", "all", "any", "not",
 ] as const;
 
@@ -186,6 +196,21 @@ export const RulesDocument = z.strictObject({
   $schema: z.string().optional(),
   /** Default timezone when the request carries none (IANA name). */
   timezone: z.string().min(1).max(64).optional(),
+  /** RFM thresholds (days since last purchase, order counts, lifetime value); defaults in scores.ts. */
+  scores: z
+    .strictObject({
+      rfm: z
+        .strictObject({
+          recentDays: z.number().int().positive().optional(),
+          lapsedDays: z.number().int().positive().optional(),
+          lostDays: z.number().int().positive().optional(),
+          loyalOrders: z.number().int().positive().optional(),
+          championOrders: z.number().int().positive().optional(),
+          championValue: z.number().nonnegative().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   segments: z.record(Name, Segment).default({}),
   slots: z.record(Name, z.array(SlotRule).max(50)).default({}),
 });

@@ -1,0 +1,76 @@
+/** Built-in scores: engagement levels, RFM groups and purchase intent, with their factors. */
+import { describe, expect, it } from "vitest";
+import { engagement, intent, lifetimeOf, rfm, DEFAULT_RFM } from "../../worker/core/scores";
+import { buildProfile, type StoredEvent } from "../../worker/core/profile";
+import { compileRules, evaluateSegments } from "../../worker/core/segments";
+
+const NOW = Date.UTC(2026, 2, 4, 11);
+const DAY = 86_400_000;
+let n = 0;
+const e = (type: string, daysAgo: number, props?: StoredEvent["props"]): StoredEvent =>
+  props ? { id: `s${n++}`, type, ts: NOW - daysAgo * DAY, props } : { id: `s${n++}`, type, ts: NOW - daysAgo * DAY };
+const profile = (...events: StoredEvent[]) => buildProfile(events);
+
+describe("engagement level 1–5", () => {
+  it("is 1 with nothing and rises with activity over 60 days", () => {
+    expect(engagement(profile(), NOW).level).toBe(1);
+    expect(engagement(profile(e("page_view", 1), e("view_item", 1)), NOW).level).toBe(2);
+    const busy = Array.from({ length: 20 }, (_, i) => [e("page_view", i), e("view_item", i), e("add_to_cart", i)]).flat();
+    expect(engagement(profile(...busy), NOW)).toMatchObject({ level: 5 });
+  });
+  it("forgets activity older than 60 days", () => {
+    const old = Array.from({ length: 30 }, (_, i) => e("add_to_cart", 61 + i));
+    expect(engagement(profile(...old), NOW).level).toBe(1);
+  });
+  it("names its factors", () => {
+    expect(engagement(profile(e("purchase", 2), e("page_view", 2)), NOW).factors).toEqual([
+      { name: "page_view in 60 days", value: 1, effect: 1 },
+      { name: "purchase in 60 days", value: 1, effect: 10 },
+      { name: "active days in 60", value: 1, effect: 2 },
+    ]);
+  });
+});
+
+describe("RFM group", () => {
+  const buys = (...daysAgo: number[]) => lifetimeOf(daysAgo.map((d) => e("purchase", d, { value: 1000 })));
+  it.each([
+    ["never bought: no group", buys(), null],
+    ["one recent order: new", buys(5), "new"],
+    ["two orders, recent: potential", buys(5, 40), "potential"],
+    ["three orders within 90 days: loyal", buys(50, 70, 80), "loyal"],
+    ["five orders, last one recent: champions", buys(3, 20, 40, 60, 80), "champions"],
+    ["loyal but silent for 4 months: at-risk", buys(120, 150, 160), "at-risk"],
+    ["one order 4 months ago: hibernating", buys(120), "hibernating"],
+    ["nothing for 7 months: lost", buys(210, 250, 300), "lost"],
+  ] as const)("%s", (_name, life, group) => {
+    expect(rfm(life, NOW).group).toBe(group);
+  });
+  it("thresholds are configurable in the rules document", () => {
+    expect(rfm(buys(5, 40), NOW, { ...DEFAULT_RFM, loyalOrders: 2 }).group).toBe("loyal");
+    const rules = compileRules({ scores: { rfm: { loyalOrders: 2 } }, segments: { loyal: { when: { score: { rfm: "loyal" } } } }, slots: {} }, "t");
+    const held = evaluateSegments(rules, profile(e("purchase", 5, { value: 10 }), e("purchase", 40, { value: 10 })), NOW, { timezone: "UTC" }).held;
+    expect(held.has("loyal")).toBe(true);
+  });
+});
+
+describe("purchase intent for the next two weeks", () => {
+  const score = (...events: StoredEvent[]) => intent(profile(...events), lifetimeOf(events), NOW);
+  it("is low with nothing going on", () => {
+    expect(score().score).toBeLessThan(0.15);
+  });
+  it("rises with a recent cart and growing browsing", () => {
+    const carted = score(e("view_item", 1), e("view_item", 2), e("add_to_cart", 1));
+    expect(carted.score).toBeGreaterThan(0.4);
+    expect(carted.factors.map((f) => f.name)).toContain("added to cart in the last 3 days");
+  });
+  it("someone who bought 3 days ago with a cart is less likely than someone who bought 2 weeks ago and carted in 3 days", () => {
+    const justBought = score(e("purchase", 3, { value: 500 }), e("add_to_cart", 2), e("view_item", 2));
+    const dueAgain = score(e("purchase", 15, { value: 500 }), e("add_to_cart", 2), e("view_item", 2));
+    expect(justBought.score).toBeLessThan(dueAgain.score);
+    expect(justBought.factors.find((f) => f.name === "bought within 7 days")?.effect).toBe(-1.5);
+  });
+  it("a cart older than the last purchase does not count", () => {
+    const paid = score(e("add_to_cart", 2), e("purchase", 1, { value: 500 }));
+    expect(paid.factors.map((f) => f.name)).not.toContain("added to cart in the last 3 days");
+  });
+});
