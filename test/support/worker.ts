@@ -2,7 +2,7 @@
  * Helpers for tests that drive the real worker inside workerd: requests through its fetch
  * handler (optionally with settings overridden, e.g. ORIGIN), event batches, rules in KV.
  */
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import worker from "../../worker/index";
 import type { Settings } from "../../worker/settings";
@@ -10,6 +10,9 @@ import type { RulesDocument } from "../../worker/rules/schema";
 import type { WireEvent } from "../../sdk/src/wire";
 
 export const testEnv = env as unknown as Settings;
+
+/** The worker behind a real fetch: each call is its own request context, as in production. */
+export const viaFetch = (input: string, init?: RequestInit) => (exports as unknown as { default: Fetcher }).default.fetch(input, init);
 
 export async function call(request: Request, overrides: Partial<Settings> = {}): Promise<Response> {
   const ctx = createExecutionContext();

@@ -1,7 +1,6 @@
 /** Many visitors at once: every event is kept exactly once, retries included. */
 import { describe, expect, it } from "vitest";
-import { exports } from "cloudflare:workers";
-import { call, cookieFor, event, newVisitor, putRules } from "../support/worker";
+import { call, cookieFor, event, newVisitor, putRules, viaFetch } from "../support/worker";
 import { shopRules } from "../support/rules";
 
 describe("2,000 concurrent events across 50 visitors", () => {
@@ -13,7 +12,7 @@ describe("2,000 concurrent events across 50 visitors", () => {
     );
     // Each request in its own context, as from 50 browsers; every fifth batch is sent twice (a retry).
     const send = ({ v, events }: (typeof batches)[number]) =>
-      exports.default.fetch("https://shop.test/rujai/e", { method: "POST", body: JSON.stringify({ sentAt: Date.now(), events }), headers: { cookie: cookieFor(v) } });
+      viaFetch("https://shop.test/rujai/e", { method: "POST", body: JSON.stringify({ sentAt: Date.now(), events }), headers: { cookie: cookieFor(v) } });
     const answers = await Promise.all([...batches, ...batches.filter((_, i) => i % 5 === 0)].map(async (b) => (await send(b)).json() as Promise<{ kept: number; duplicates: number }>));
     expect(answers.reduce((s, a) => s + a.kept, 0)).toBe(2000);
     expect(answers.reduce((s, a) => s + a.duplicates, 0)).toBe(40 * 10);
