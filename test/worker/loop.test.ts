@@ -168,3 +168,15 @@ describe("bots", () => {
     expect(slotOf(await page.text(), "promo").rule).toBeNull();
   });
 });
+
+describe("changing a segment", () => {
+  it("applies to existing visitors on their next request, from their kept history", async () => {
+    const v = newVisitor();
+    await sendEvents(v, [sneakerView("c1"), sneakerView("c2")]);
+    expect(slotOf(await pageHtml("/", v), "hero").rule).toBeNull();
+    const easier = structuredClone(shopRules);
+    (easier.segments["sneaker-fans"]!.when as { atLeast: number }).atLeast = 2;
+    await putRules(easier);
+    expect(slotOf(await pageHtml("/", v), "hero").rule).toBe("sneakers-20");
+  });
+});

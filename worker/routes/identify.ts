@@ -2,12 +2,17 @@
  * POST {base}/identify — links the visitor to a user id signed by the site's backend
  * (hex HMAC-SHA256 of the id under IDENTIFY_SECRET) and stores their traits (tier, points,
  * birth month, tags …). A bad or missing signature gets 403 and changes nothing.
+ *
+ * The visitor's anonymous profile merges into the user's profile (events deduped by id), and
+ * the cookie then names the user's profile by a key derived from the user id with the
+ * secret — so a second device that identifies as the same user shares it, and nobody can
+ * derive another user's key without the secret.
  */
 import { Hono } from "hono";
 import { z } from "zod";
 import { profileOf } from "../edge/decide";
 import { visitorCookie, visitorOf } from "../http/visitor";
-import { verify } from "../http/signature";
+import { sign, verify } from "../http/signature";
 import { jsonPath } from "../rules/validate";
 import type { Settings } from "../settings";
 
@@ -41,7 +46,23 @@ export const identify = new Hono<{ Bindings: Settings }>().post("/identify", asy
   }
   const visitor = visitorOf(c.req.raw);
   if (!visitor.mayStore) return c.json({ identified: false, reason: visitor.isBot ? "bots are not profiled" : "Global Privacy Control" }, 202);
-  await profileOf(c.env, visitor.id).identify(userId, traits);
-  if (visitor.isNew) c.header("set-cookie", visitorCookie(visitor.id));
+  const userKey = await userProfileKey(userId, secret);
+  const user = profileOf(c.env, userKey);
+  if (!visitor.isNew && visitor.id !== userKey) {
+    // Copy first, erase after: a failure in between leaves both, never neither.
+    const anonymous = profileOf(c.env, visitor.id);
+    const { events, traits: earlier, context } = await anonymous.data();
+    if (events.length) await user.ingest(events, context ?? { timezone: c.env.DEFAULT_TIMEZONE ?? "UTC" });
+    await user.identify(userId, { ...earlier, ...traits });
+    await anonymous.erase();
+  } else {
+    await user.identify(userId, traits);
+  }
+  if (visitor.id !== userKey) c.header("set-cookie", visitorCookie(userKey));
   return c.json({ identified: true });
 });
+
+/** The user's profile key: "u-" + 40 hex of HMAC("profile:" + userId), unlike the site's signature. */
+export async function userProfileKey(userId: string, secret: string): Promise<string> {
+  return `u-${(await sign(`profile:${userId}`, secret)).slice(0, 40)}`;
+}
