@@ -105,7 +105,8 @@ const now = Date.now();
 const views = ["sn-runner", "sn-court", "sn-trail"].map((id, i) => ({ id: `bench-view-${i}`, type: "view_item", ts: now - i * 1000, props: { item_id: id, category: "sneakers" } }));
 const ingest = await fetch(`${rujai.url}/rujai/e`, {
   method: "POST",
-  headers: { cookie: `rujai_id=${visitor}` },
+  // Node's fetch says "node", which the worker rightly treats as a bot.
+  headers: { cookie: `rujai_id=${visitor}`, "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0 Safari/537.36" },
   body: JSON.stringify({ sentAt: now, events: views }),
 });
 if (!ingest.ok) throw new Error(`seeding the profile failed: ${ingest.status} ${await ingest.text()}`);

@@ -186,7 +186,12 @@ function compare(c: { atLeast?: number; atMost?: number; eq?: number }, fallback
     (atLeast === undefined || v >= atLeast) && (atMost === undefined || v <= atMost) && (eq === undefined || v === eq);
 }
 
-/** count/sum over the events of one type inside a trailing window (or all kept history). */
+/**
+ * count/sum over the events of one type inside a trailing window (or all kept history).
+ * Each compiled leaf keeps, per event list, the times of its matching events and running
+ * totals, caught up with appended events: a window's total is two binary searches, so the
+ * cost of evaluating stays flat as the history grows.
+ */
 function windowed(
   type: string,
   match: EventMatcher,
@@ -194,14 +199,44 @@ function windowed(
   valueOf: (e: StoredEvent) => number,
   ok: Comparison,
 ): Leaf {
-  const inWindow = (s: EvalState) => {
-    const events = eventsOf(s.profile, type);
-    return within === undefined ? events : events.slice(firstAfter(events, s.now - within));
+  interface Index {
+    revision: number | undefined;
+    seen: number;
+    ts: number[];
+    /** cum[i] = total of the first i matching events. */
+    cum: number[];
+  }
+  const indexes = new WeakMap<readonly StoredEvent[], Index>();
+  const indexFor = (s: EvalState): Index => {
+    const list = eventsOf(s.profile, type);
+    let index = indexes.get(list);
+    if (!index || index.revision !== s.profile.revision || index.seen > list.length) {
+      index = { revision: s.profile.revision, seen: 0, ts: [], cum: [0] };
+      indexes.set(list, index);
+    }
+    for (; index.seen < list.length; index.seen++) {
+      const e = list[index.seen]!;
+      if (!match(e)) continue;
+      index.ts.push(e.ts);
+      index.cum.push(index.cum[index.cum.length - 1]! + valueOf(e));
+    }
+    return index;
+  };
+  /** Position of the first matching event inside the window. */
+  const windowStart = (index: Index, now: number) => {
+    if (within === undefined) return 0;
+    let lo = 0;
+    let hi = index.ts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (index.ts[mid]! > now - within) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   };
   const total = (s: EvalState) => {
-    let sum = 0;
-    for (const e of inWindow(s)) if (match(e)) sum += valueOf(e);
-    return sum;
+    const index = indexFor(s);
+    return index.cum[index.ts.length]! - index.cum[windowStart(index, s.now)]!;
   };
   return {
     holds: (s) => ok(total(s)),
@@ -209,8 +244,9 @@ function windowed(
     nextChange(s) {
       if (within === undefined) return NEVER;
       // The oldest matching event in the window is the first to leave it.
-      for (const e of inWindow(s)) if (match(e) && e.ts <= s.now) return e.ts + within + 1;
-      return NEVER;
+      const index = indexFor(s);
+      const first = index.ts[windowStart(index, s.now)];
+      return first !== undefined && first <= s.now ? first + within + 1 : NEVER;
     },
   };
 }

@@ -32,6 +32,12 @@ export interface ProfileView {
   readonly traits: Readonly<Record<string, unknown>>;
   /** Purchase aggregates over the whole lifetime, beyond the kept event history. */
   readonly lifetime: Lifetime;
+  /**
+   * Changes whenever events are inserted other than at the end, or dropped; a view whose
+   * revision is unchanged has only had events appended (so per-condition indexes can catch up
+   * instead of rebuilding). Immutable views never change it.
+   */
+  readonly revision?: number;
 }
 
 const NO_EVENTS: readonly StoredEvent[] = [];
@@ -63,4 +69,55 @@ export function firstAfter(events: readonly StoredEvent[], after: number): numbe
     else lo = mid + 1;
   }
   return lo;
+}
+
+/**
+ * The profile the Durable Object keeps in memory, updated in place: an event is placed by
+ * binary search (the common case, the newest, is an append) and the oldest are dropped from
+ * the front, so a new event costs O(log n) here, not a sort and rebuild of the whole history.
+ */
+export class LiveProfile implements ProfileView {
+  readonly events: StoredEvent[] = [];
+  readonly byType = new Map<string, StoredEvent[]>();
+  traits: Readonly<Record<string, unknown>> = {};
+  lifetime: Lifetime = lifetimeOf([]);
+  revision = 0;
+
+  add(e: StoredEvent): void {
+    let list = this.byType.get(e.type);
+    if (!list) this.byType.set(e.type, (list = []));
+    const appendedToAll = insertSorted(this.events, e);
+    const appendedToType = insertSorted(list, e);
+    if (!appendedToAll || !appendedToType) this.revision++;
+  }
+
+  /** Drops the `n` oldest events; returns them. */
+  dropOldest(n: number): StoredEvent[] {
+    this.revision++;
+    const dropped = this.events.splice(0, n);
+    for (const e of dropped) {
+      const list = this.byType.get(e.type)!;
+      list.splice(list.indexOf(e), 1);
+      if (!list.length) this.byType.delete(e.type);
+    }
+    return dropped;
+  }
+
+  clear(): void {
+    this.revision++;
+    this.events.length = 0;
+    this.byType.clear();
+    this.traits = {};
+    this.lifetime = lifetimeOf([]);
+  }
+}
+
+/** Places `e` by time; true when that was an append. */
+function insertSorted(list: StoredEvent[], e: StoredEvent): boolean {
+  if (!list.length || list[list.length - 1]!.ts <= e.ts) {
+    list.push(e);
+    return true;
+  }
+  list.splice(firstAfter(list, e.ts), 0, e);
+  return false;
 }

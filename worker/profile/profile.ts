@@ -5,7 +5,7 @@
  * modules in worker/core; this class only loads, stores and schedules.
  */
 import { DurableObject } from "cloudflare:workers";
-import { buildProfile, type ProfileView, type StoredEvent, type VisitContext } from "../core/profile";
+import { LiveProfile, type StoredEvent, type VisitContext } from "../core/profile";
 import { evaluateSegments } from "../core/segments";
 import type { TemplateVars } from "../core/template";
 import { templateVars } from "../core/vars";
@@ -17,6 +17,13 @@ import type { Settings } from "../settings";
 /** Kept per visitor: 90 days of events, at most this many. */
 export const MAX_EVENTS = 10_000;
 export const KEEP_EVENTS_MS = 90 * 86_400_000;
+/**
+ * Pruning waits for this much excess (5% more events, one day older) and then trims back to
+ * the limits in one go: each trim makes the segment indexes rebuild, so trimming one event
+ * per ingest would make every ingest pay for the whole history.
+ */
+const PRUNE_SLACK_EVENTS = MAX_EVENTS / 20;
+const PRUNE_SLACK_MS = 86_400_000;
 /** A profile with no activity for 13 months is deleted. */
 export const DELETE_IDLE_MS = 396 * 86_400_000;
 const MAX_SEGMENT_LOG = 200;
@@ -46,6 +53,8 @@ export interface ProfileData {
   /** Built-in scores now, with the factors behind them. */
   scores: Scores;
   lifetime: Lifetime;
+  /** Bytes this profile takes in storage (SQLite). */
+  storedBytes: number;
   segments: SegmentMembership[];
   history: Array<{ name: string; entered: number; exited: number }>;
   events: StoredEvent[];
@@ -54,16 +63,12 @@ export interface ProfileData {
 
 export class Profile extends DurableObject<Settings> {
   private readonly sql: SqlStorage;
-  /** Oldest first; mirrors the events table. */
-  private events: StoredEvent[] = [];
+  /** Mirrors the events table (oldest first), with traits and lifetime aggregates. */
+  private readonly profile = new LiveProfile();
   private ids = new Set<string>();
-  private view: ProfileView | undefined;
   private membership = new Map<string, number>();
   private context: VisitContext | null = null;
-  private traits: Traits = {};
   private userId: string | null = null;
-  /** Purchase aggregates kept beyond the 90-day event history, for RFM. */
-  private lifetime: Lifetime = lifetimeOf([]);
 
   constructor(ctx: DurableObjectState, env: Settings) {
     super(ctx, env);
@@ -81,14 +86,12 @@ export class Profile extends DurableObject<Settings> {
         e.id, e.type, e.ts, e.props === undefined ? null : JSON.stringify(e.props),
       );
       this.ids.add(e.id);
-      this.events.push(e);
-      if (e.type === "purchase") addPurchase(this.lifetime, e);
+      this.profile.add(e);
+      if (e.type === "purchase") addPurchase(this.profile.lifetime, e);
       kept++;
     }
     if (kept > 0) {
-      this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('lifetime', ?)", JSON.stringify(this.lifetime));
-      this.events.sort((a, b) => a.ts - b.ts);
-      this.view = undefined;
+      this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('lifetime', ?)", JSON.stringify(this.profile.lifetime));
       this.prune(now);
     }
     this.setContext(context);
@@ -99,19 +102,17 @@ export class Profile extends DurableObject<Settings> {
   /** Which segments hold at `now` for a page request, and template values; changes nothing. */
   async pageView(context: VisitContext, now = Date.now()): Promise<PageView> {
     const rules = await currentRules(this.env);
-    const profile = this.profileView();
     return {
-      segments: [...evaluateSegments(rules, profile, now, context).held],
-      vars: templateVars(profile, now, rfmThresholds(rules)),
+      segments: [...evaluateSegments(rules, this.profile, now, context).held],
+      vars: templateVars(this.profile, now, rfmThresholds(rules)),
     };
   }
 
   /** Links this profile to a verified user id and merges in their traits. */
   async identify(userId: string, traits: Traits, now = Date.now()): Promise<void> {
     this.userId = userId;
-    this.traits = { ...this.traits, ...traits };
-    this.view = undefined;
-    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('user', ?)", JSON.stringify({ userId, traits: this.traits }));
+    this.profile.traits = { ...this.profile.traits, ...traits };
+    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('user', ?)", JSON.stringify({ userId, traits: this.profile.traits }));
     await this.reevaluate(now);
   }
 
@@ -123,12 +124,13 @@ export class Profile extends DurableObject<Settings> {
       .toArray();
     return {
       userId: this.userId,
-      traits: this.traits,
-      scores: scoresOf(this.profileView(), this.lifetime, now, rfmThresholds(rules)),
-      lifetime: this.lifetime,
+      traits: this.profile.traits as Traits,
+      scores: scoresOf(this.profile, this.profile.lifetime, now, rfmThresholds(rules)),
+      lifetime: this.profile.lifetime,
+      storedBytes: this.sql.databaseSize,
       segments: [...this.membership].map(([name, since]) => ({ name, since })),
       history,
-      events: this.events,
+      events: this.profile.events,
       context: this.context,
     };
   }
@@ -137,20 +139,17 @@ export class Profile extends DurableObject<Settings> {
   async erase(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
-    this.events = [];
+    this.profile.clear();
     this.ids.clear();
-    this.view = undefined;
     this.membership.clear();
     this.context = null;
-    this.traits = {};
     this.userId = null;
-    this.lifetime = lifetimeOf([]);
     this.createTables();
   }
 
   override async alarm(): Promise<void> {
     const now = Date.now();
-    const last = this.events.at(-1);
+    const last = this.profile.events.at(-1);
     if (!last || now - last.ts >= DELETE_IDLE_MS) {
       await this.erase();
       return;
@@ -161,18 +160,16 @@ export class Profile extends DurableObject<Settings> {
 
   private load(): void {
     this.createTables();
-    this.events = this.sql
-      .exec<{ id: string; type: string; ts: number; props: string | null }>("SELECT id, type, ts, props FROM events ORDER BY ts")
-      .toArray()
-      .map((r) => (r.props === null ? { id: r.id, type: r.type, ts: r.ts } : { id: r.id, type: r.type, ts: r.ts, props: JSON.parse(r.props) }));
-    this.ids = new Set(this.events.map((e) => e.id));
+    const rows = this.sql.exec<{ id: string; type: string; ts: number; props: string | null }>("SELECT id, type, ts, props FROM events ORDER BY ts");
+    for (const r of rows) this.profile.add(r.props === null ? { id: r.id, type: r.type, ts: r.ts } : { id: r.id, type: r.type, ts: r.ts, props: JSON.parse(r.props) });
+    this.ids = new Set(this.profile.events.map((e) => e.id));
     for (const r of this.sql.exec<{ name: string; since: number }>("SELECT name, since FROM segments")) {
       this.membership.set(r.name, r.since);
     }
     const meta = new Map(this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM meta").toArray().map((r) => [r.key, r.value]));
     this.context = meta.has("context") ? (JSON.parse(meta.get("context")!) as VisitContext) : null;
-    if (meta.has("user")) ({ userId: this.userId, traits: this.traits } = JSON.parse(meta.get("user")!) as { userId: string; traits: Traits });
-    this.lifetime = meta.has("lifetime") ? (JSON.parse(meta.get("lifetime")!) as Lifetime) : lifetimeOf(this.events);
+    if (meta.has("user")) ({ userId: this.userId, traits: this.profile.traits } = JSON.parse(meta.get("user")!) as { userId: string; traits: Traits });
+    this.profile.lifetime = meta.has("lifetime") ? (JSON.parse(meta.get("lifetime")!) as Lifetime) : lifetimeOf(this.profile.events);
   }
 
   private createTables(): void {
@@ -185,37 +182,34 @@ export class Profile extends DurableObject<Settings> {
     `);
   }
 
-  private profileView(): ProfileView {
-    this.view ??= buildProfile(this.events, this.traits, this.lifetime);
-    return this.view;
-  }
-
   private setContext(context: VisitContext): void {
     if (JSON.stringify(context) === JSON.stringify(this.context)) return;
     this.context = context;
     this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('context', ?)", JSON.stringify(context));
   }
 
-  /** Drops events past 90 days or beyond the count cap, oldest first. */
+  /** Drops events past 90 days or beyond the count cap, oldest first (with slack, see above). */
   private prune(now: number): void {
+    const events = this.profile.events;
     const cutoff = now - KEEP_EVENTS_MS;
+    const tooMany = events.length > MAX_EVENTS + PRUNE_SLACK_EVENTS;
+    const tooOld = events.length > 0 && events[0]!.ts < cutoff - PRUNE_SLACK_MS;
+    if (!tooMany && !tooOld) return;
     let drop = 0;
-    while (drop < this.events.length && this.events[drop]!.ts < cutoff) drop++;
-    drop = Math.max(drop, this.events.length - MAX_EVENTS);
+    while (drop < events.length && events[drop]!.ts < cutoff) drop++;
+    drop = Math.max(drop, events.length - MAX_EVENTS);
     if (drop <= 0) return;
-    const removed = this.events.splice(0, drop);
-    for (const e of removed) {
+    for (const e of this.profile.dropOldest(drop)) {
       this.ids.delete(e.id);
       this.sql.exec("DELETE FROM events WHERE id = ?", e.id);
     }
-    this.view = undefined;
   }
 
   /** Records segment entries/exits at `now` and sets the alarm for the next possible change. */
   private async reevaluate(now: number): Promise<string[]> {
     const rules = await currentRules(this.env);
     const context = this.context ?? { timezone: rules.document.timezone ?? this.env.DEFAULT_TIMEZONE ?? "UTC" };
-    const { held, nextChange } = evaluateSegments(rules, this.profileView(), now, context);
+    const { held, nextChange } = evaluateSegments(rules, this.profile, now, context);
     for (const [name, since] of this.membership) {
       if (held.has(name)) continue;
       this.membership.delete(name);
@@ -236,11 +230,11 @@ export class Profile extends DurableObject<Settings> {
   }
 
   private async schedule(nextSegmentChange: number): Promise<void> {
-    const oldest = this.events[0];
-    const newest = this.events.at(-1);
+    const oldest = this.profile.events[0];
+    const newest = this.profile.events.at(-1);
     const next = Math.min(
       nextSegmentChange,
-      oldest ? oldest.ts + KEEP_EVENTS_MS : Infinity,
+      oldest ? oldest.ts + KEEP_EVENTS_MS + PRUNE_SLACK_MS : Infinity,
       newest ? newest.ts + DELETE_IDLE_MS : Infinity,
     );
     if (!Number.isFinite(next)) {

@@ -20,6 +20,7 @@ export const me = new Hono<{ Bindings: Settings }>()
       userId: data.userId,
       traits: data.traits,
       scores: data.scores,
+      storedBytes: data.storedBytes,
       segments: data.segments.filter(isPublic),
       history: data.history.filter(isPublic),
       events: data.events,
