@@ -9,4 +9,6 @@ export interface Settings extends Env {
   RULES_REFRESH_MS?: string;
   /** Time box for the segment lookup on a page request (ms). */
   DECIDE_BUDGET_MS?: string;
+  /** Signs segment snapshot cookies; defaults to IDENTIFY_SECRET (domain-separated). */
+  SNAPSHOT_SECRET?: string;
 }

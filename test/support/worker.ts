@@ -70,3 +70,8 @@ export function slotOf(html: string, name: string): { rule: string | null; varia
     content: html.slice(start, end),
   };
 }
+
+/** Every Set-Cookie of a response (Headers.getSetCookie, which these types do not declare). */
+export function setCookies(res: Response): string[] {
+  return (res.headers as unknown as { getSetCookie(): string[] }).getSetCookie();
+}

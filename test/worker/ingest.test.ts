@@ -1,6 +1,6 @@
 /** POST /rujai/e: bad input gets a clear 4xx; valid events in a mixed batch are kept. */
 import { describe, expect, it } from "vitest";
-import { event, newVisitor, postBatch, sendEvents } from "../support/worker";
+import { event, newVisitor, postBatch, sendEvents, setCookies } from "../support/worker";
 
 const json = async (res: Response) => ({ status: res.status, body: await res.json() });
 
@@ -55,6 +55,8 @@ describe("POST /rujai/e", () => {
   });
   it("sets the visitor cookie on the first batch", async () => {
     const res = await sendEvents(undefined, [event("page_view")]);
-    expect(res.headers.get("set-cookie")).toMatch(/^rujai_id=[0-9a-f-]{36}; Path=\/; Max-Age=34560000; HttpOnly; Secure; SameSite=Lax$/);
+    const [visitor, snapshot] = setCookies(res);
+    expect(visitor).toMatch(/^rujai_id=[0-9a-f-]{36}; Path=\/; Max-Age=34560000; HttpOnly; Secure; SameSite=Lax$/);
+    expect(snapshot).toMatch(/^rujai_seg=[\w-]+\.[\w-]+; Path=\/; Max-Age=\d+; HttpOnly; Secure; SameSite=Lax$/);
   });
 });

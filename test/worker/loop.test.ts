@@ -72,7 +72,7 @@ describe("sneaker interest", () => {
     expect(html).toContain("<p>ท้ายหน้า end of page</p></body></html>");
     expect(res.headers.get("x-origin")).toBe("kept");
     expect(res.headers.get("cache-control")).toBe("private, max-age=60");
-    expect(res.headers.get("server-timing")).toMatch(/^rujai;dur=\d+;desc="segments"$/);
+    expect(res.headers.get("server-timing")).toMatch(/^rujai;dur=\d+;desc="segments from profile"$/);
   });
 });
 

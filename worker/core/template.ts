@@ -4,8 +4,11 @@
  * is trusted (it comes from the admin); every placeholder value is HTML-escaped, so a
  * visitor's own data can never inject markup. Pure.
  */
+/** Trait values are scalars (identify accepts nothing else). */
+export type TraitValue = string | number | boolean | null;
+
 export interface TemplateVars {
-  traits?: Readonly<Record<string, unknown>>;
+  traits?: Readonly<Record<string, TraitValue>>;
   top?: { category?: string };
   /** Engagement level 1–5, intent as a percentage ("62%"), RFM group. */
   engagement?: number;

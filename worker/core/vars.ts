@@ -2,12 +2,12 @@
 import { topCategory } from "./affinity";
 import type { ProfileView } from "./profile";
 import { scoresOf, type RfmThresholds } from "./scores";
-import type { TemplateVars } from "./template";
+import type { TemplateVars, TraitValue } from "./template";
 
 export function templateVars(profile: ProfileView, now: number, thresholds?: RfmThresholds): TemplateVars {
   const scores = scoresOf(profile, profile.lifetime, now, thresholds);
   return {
-    traits: profile.traits,
+    traits: profile.traits as Readonly<Record<string, TraitValue>>,
     top: { category: topCategory(profile, now) },
     engagement: scores.engagement.level,
     intent: `${Math.round(scores.intent.score * 100)}%`,

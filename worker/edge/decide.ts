@@ -3,7 +3,8 @@
  * edge for a visitor with no history) and the winning rule of each slot. Shared by page
  * requests and GET /rujai/decide.
  */
-import type { Profile } from "../profile/profile";
+import type { PageView, Profile } from "../profile/profile";
+import { isLanding, readSnapshot, snapshotCookie, snapshotSecret, type Snapshot } from "../http/snapshot";
 import { EMPTY_PROFILE } from "../core/profile";
 import { evaluateSegments } from "../core/segments";
 import { selectSlots, type SlotDecision } from "../core/select";
@@ -18,11 +19,20 @@ export interface Decision {
   slots: Map<string, SlotDecision>;
   /** Values for the slot templates (traits, top category); empty at the edge. */
   vars: TemplateVars;
+  /** Where the segments came from: the signed snapshot cookie, the profile, or the edge alone. */
+  source: "snapshot" | "profile" | "edge";
+  /** A fresh snapshot cookie to hand back when the profile had to be asked. */
+  snapshotCookie?: string;
 }
 
 /** A decided slot's HTML, or null to keep the page's default content. May throw. */
 export function renderSlot(decision: SlotDecision, vars: TemplateVars): string | null {
   return decision.template ? renderTemplate(decision.template, vars) : null;
+}
+
+/** The snapshot of what a profile answered. */
+export function snapshotOf(visitorId: string, view: PageView): Snapshot {
+  return { v: visitorId, r: view.rulesVersion, u: view.validUntil, s: view.segments, t: view.vars };
 }
 
 export function profileOf(env: Settings, visitorId: string): DurableObjectStub<Profile> {
@@ -39,16 +49,32 @@ export async function decide(
   only?: readonly string[],
 ): Promise<Decision> {
   const rules = await currentRules(env, now);
-  if ((rules.slots.size === 0 && !only) || visitor.isBot) return { segments: [], slots: new Map(), vars: {} };
+  if ((rules.slots.size === 0 && !only) || visitor.isBot) return { segments: [], slots: new Map(), vars: {}, source: "edge" };
   const context = visitContext(request, rules, env.DEFAULT_TIMEZONE);
-  const askProfile = rules.usesHistory && !visitor.isNew && visitor.mayStore;
-  const view = askProfile
-    ? await profileOf(env, visitor.id).pageView(context, now)
-    : { segments: [...evaluateSegments(rules, EMPTY_PROFILE, now, context).held], vars: {} };
-  const held = new Set(view.segments);
+  const needsProfile = rules.usesHistory && !visitor.isNew && visitor.mayStore;
+  let segments: string[];
+  let vars: TemplateVars = {};
+  let source: Decision["source"] = "edge";
+  let cookie: string | undefined;
+  const secret = snapshotSecret(env);
+  const snapshot = needsProfile && secret && !isLanding(request) ? await readSnapshot(request, secret, visitor.id, rules.version, now) : null;
+  if (snapshot) {
+    ({ s: segments, t: vars } = snapshot);
+    source = "snapshot";
+  } else if (needsProfile) {
+    const view = await profileOf(env, visitor.id).pageView(context, now);
+    ({ segments, vars } = view);
+    source = "profile";
+    if (secret) cookie = (await snapshotCookie(secret, snapshotOf(visitor.id, view), now)) ?? undefined;
+  } else {
+    segments = [...evaluateSegments(rules, EMPTY_PROFILE, now, context).held];
+  }
+  const held = new Set(segments);
   return {
-    segments: view.segments.filter((name) => !name.startsWith("@")),
+    segments: segments.filter((name) => !name.startsWith("@")),
     slots: selectSlots(rules, held, visitor.id, only),
-    vars: view.vars,
+    vars,
+    source,
+    ...(cookie ? { snapshotCookie: cookie } : {}),
   };
 }

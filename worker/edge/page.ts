@@ -40,7 +40,8 @@ export async function servePage(c: Context<{ Bindings: Settings }>): Promise<Res
 
   const personalized = decision !== undefined && decision.slots.size > 0;
   const headers = new Headers(origin.headers);
-  headers.append("server-timing", `rujai;dur=${ms};desc="${decision ? "segments" : "segments skipped"}"`);
+  headers.append("server-timing", `rujai;dur=${ms};desc="${decision ? `segments from ${decision.source}` : "segments skipped"}"`);
+  if (decision?.snapshotCookie) headers.append("set-cookie", decision.snapshotCookie);
   if (personalized) {
     headers.set("cache-control", privateCacheControl(origin.headers.get("cache-control")));
     headers.delete("etag");

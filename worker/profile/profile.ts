@@ -28,10 +28,9 @@ const PRUNE_SLACK_MS = 86_400_000;
 export const DELETE_IDLE_MS = 396 * 86_400_000;
 const MAX_SEGMENT_LOG = 200;
 
-export interface IngestOutcome {
+export interface IngestOutcome extends PageView {
   kept: number;
   duplicates: number;
-  segments: string[];
 }
 
 export interface SegmentMembership {
@@ -43,6 +42,9 @@ export interface SegmentMembership {
 export interface PageView {
   segments: string[];
   vars: TemplateVars;
+  /** Until when this answer holds with no new event (the alarm's instant); for the snapshot. */
+  validUntil: number;
+  rulesVersion: string;
 }
 
 export type Traits = Record<string, string | number | boolean>;
@@ -95,17 +97,15 @@ export class Profile extends DurableObject<Settings> {
       this.prune(now);
     }
     this.setContext(context);
-    const segments = await this.reevaluate(now);
-    return { kept, duplicates: events.length - kept, segments };
+    const view = await this.reevaluate(now);
+    return { kept, duplicates: events.length - kept, ...view };
   }
 
   /** Which segments hold at `now` for a page request, and template values; changes nothing. */
   async pageView(context: VisitContext, now = Date.now()): Promise<PageView> {
     const rules = await currentRules(this.env);
-    return {
-      segments: [...evaluateSegments(rules, this.profile, now, context).held],
-      vars: templateVars(this.profile, now, rfmThresholds(rules)),
-    };
+    const { held, nextChange } = evaluateSegments(rules, this.profile, now, context);
+    return { segments: [...held], vars: templateVars(this.profile, now, rfmThresholds(rules)), validUntil: nextChange, rulesVersion: rules.version };
   }
 
   /** Links this profile to a verified user id and merges in their traits. */
@@ -206,7 +206,7 @@ export class Profile extends DurableObject<Settings> {
   }
 
   /** Records segment entries/exits at `now` and sets the alarm for the next possible change. */
-  private async reevaluate(now: number): Promise<string[]> {
+  private async reevaluate(now: number): Promise<PageView> {
     const rules = await currentRules(this.env);
     const context = this.context ?? { timezone: rules.document.timezone ?? this.env.DEFAULT_TIMEZONE ?? "UTC" };
     const { held, nextChange } = evaluateSegments(rules, this.profile, now, context);
@@ -226,7 +226,7 @@ export class Profile extends DurableObject<Settings> {
       MAX_SEGMENT_LOG,
     );
     await this.schedule(nextChange);
-    return [...held];
+    return { segments: [...held], vars: templateVars(this.profile, now, rfmThresholds(rules)), validUntil: nextChange, rulesVersion: rules.version };
   }
 
   private async schedule(nextSegmentChange: number): Promise<void> {

@@ -5,7 +5,8 @@ import { parseBatch } from "../core/batch";
 import { currentRules } from "../rules/store";
 import { visitContext } from "../http/context";
 import { visitorCookie, visitorOf } from "../http/visitor";
-import { profileOf } from "../edge/decide";
+import { profileOf, snapshotOf } from "../edge/decide";
+import { snapshotCookie, snapshotSecret } from "../http/snapshot";
 import type { WireIngestResult } from "../../sdk/src/wire";
 import type { Settings } from "../settings";
 
@@ -29,7 +30,11 @@ export const events = new Hono<{ Bindings: Settings }>().post("/e", async (c) =>
   // The page the events come from is the batch's Referer: its UTM tags belong to the visit.
   const context = visitContext(c.req.raw, rules, c.env.DEFAULT_TIMEZONE, c.req.header("referer") ?? c.req.url);
   const outcome = await profileOf(c.env, visitor.id).ingest(batch.events, context, now);
-  if (visitor.isNew) c.header("set-cookie", visitorCookie(visitor.id));
+  if (visitor.isNew) c.header("set-cookie", visitorCookie(visitor.id), { append: true });
+  // The answer carries the fresh segment snapshot, so the next page needs no profile lookup.
+  const secret = snapshotSecret(c.env);
+  const snapshot = secret ? await snapshotCookie(secret, snapshotOf(visitor.id, outcome), now) : null;
+  if (snapshot) c.header("set-cookie", snapshot, { append: true });
   const body: WireIngestResult = { kept: outcome.kept, duplicates: outcome.duplicates, rejected: batch.rejected };
   return c.json(body, 200);
 });

@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import { profileOf } from "../edge/decide";
 import { clearVisitorCookie, visitorOf } from "../http/visitor";
+import { clearSnapshotCookie } from "../http/snapshot";
 import type { Settings } from "../settings";
 
 const isPublic = (s: { name: string }) => !s.name.startsWith("@");
@@ -31,10 +32,12 @@ export const me = new Hono<{ Bindings: Settings }>()
     const visitor = visitorOf(c.req.raw);
     if (!visitor.isNew) await profileOf(c.env, visitor.id).erase();
     c.header("set-cookie", clearVisitorCookie());
+    c.header("set-cookie", clearSnapshotCookie(), { append: true });
     c.header("cache-control", "private, no-store");
     return c.json({ erased: !visitor.isNew });
   })
   .post("/reset", (c) => {
     c.header("set-cookie", clearVisitorCookie());
+    c.header("set-cookie", clearSnapshotCookie(), { append: true });
     return c.json({ reset: true });
   });

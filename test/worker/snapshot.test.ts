@@ -1,0 +1,69 @@
+/**
+ * The hot path: a page for a visitor with a valid segment snapshot needs no Durable Object
+ * round trip; a stale, foreign, tampered or outdated snapshot, or a landing page, asks it.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { event, getPage, newVisitor, putRules, sendEvents, slotOf, testEnv, setCookies } from "../support/worker";
+import { SNEAKER_HTML, shopRules } from "../support/rules";
+import type { Settings } from "../../worker/settings";
+
+const MIN = 60_000;
+const T0 = Math.ceil(Date.now() / (24 * 60 * MIN)) * 24 * 60 * MIN + 2 * 24 * 60 * MIN + 3 * 60 * MIN; // 10:00 Bangkok, ahead of real time
+
+/** A PROFILE binding that never answers: only a page served from the snapshot can be personalized. */
+const downProfiles = {
+  idFromName: (name: string) => testEnv.PROFILE.idFromName(name),
+  get: () => ({ pageView: () => new Promise(() => {}) }),
+} as unknown as Settings["PROFILE"];
+
+async function fanWithSnapshot() {
+  const v = newVisitor();
+  const res = await sendEvents(v, ["a", "b", "c"].map((id) => event("view_item", { item_id: id, category: "sneakers" })));
+  const snapshot = setCookies(res).find((c: string) => c.startsWith("rujai_seg="))!.split(";")[0]!;
+  return { v, snapshot };
+}
+const page = (v: string, snapshot: string, overrides: Partial<Settings> = {}, path = "/", headers: Record<string, string> = {}) =>
+  getPage(path, undefined, overrides, { cookie: `rujai_id=${v}; ${snapshot}`, ...headers });
+
+beforeEach(async () => {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(T0);
+  await putRules(shopRules);
+});
+afterEach(() => vi.useRealTimers());
+
+describe("segment snapshot", () => {
+  it("serves a personalized page with the profile unreachable", async () => {
+    const { v, snapshot } = await fanWithSnapshot();
+    const res = await page(v, snapshot, { PROFILE: downProfiles });
+    expect(res.headers.get("server-timing")).toMatch(/desc="segments from snapshot"/);
+    expect(slotOf(await res.text(), "hero").content).toBe(SNEAKER_HTML);
+  });
+
+  it("is not trusted when tampered with, or when it is another visitor's", async () => {
+    const { v, snapshot } = await fanWithSnapshot();
+    const [payload, mac] = snapshot.slice("rujai_seg=".length).split(".");
+    const forged = `rujai_seg=${payload!.slice(0, -2)}AA.${mac}`;
+    expect((await page(v, forged)).headers.get("server-timing")).toMatch(/segments from profile/);
+    expect((await page(newVisitor(), snapshot)).headers.get("server-timing")).not.toMatch(/from snapshot/);
+  });
+
+  it("expires when a segment could change: the hesitant reminder still comes on time", async () => {
+    const v = newVisitor();
+    const res = await sendEvents(v, [event("add_to_cart", { item_id: "x", category: "dresses" })]);
+    const snapshot = setCookies(res).find((c: string) => c.startsWith("rujai_seg="))!.split(";")[0]!;
+    expect((await page(v, snapshot)).headers.get("server-timing")).toMatch(/from snapshot/);
+    vi.setSystemTime(T0 + 31 * MIN); // past "30 minutes since add_to_cart": the snapshot's end
+    const later = await page(v, snapshot);
+    expect(later.headers.get("server-timing")).toMatch(/from profile/);
+    expect(slotOf(await later.text(), "hero").rule).toBe("cart-reminder");
+  });
+
+  it("is not used after the rules change, nor on a landing page", async () => {
+    const { v, snapshot } = await fanWithSnapshot();
+    expect((await page(v, snapshot, {}, "/?utm_source=line")).headers.get("server-timing")).toMatch(/from profile/);
+    expect((await page(v, snapshot, {}, "/", { referer: "https://www.google.com/" })).headers.get("server-timing")).toMatch(/from profile/);
+    await putRules({ ...shopRules, timezone: "Asia/Tokyo" });
+    expect((await page(v, snapshot)).headers.get("server-timing")).toMatch(/from profile/);
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * The segment snapshot (DESIGN.md, "Hot path"): with each ingest answer — and each page that
+ * had to ask the profile — the worker hands the browser a signed, HttpOnly cookie holding
+ * which segments hold and the template values, valid until the next instant any segment
+ * could change (the instant the profile's alarm is set for, at most 6 hours) and tagged with
+ * the rules version. A page request then needs no Durable Object round trip; it asks the
+ * profile only when the snapshot is missing, stale, for other rules, or the page is a
+ * landing (UTM tags or an outside referrer may change what holds).
+ */
+import { readCookie } from "./visitor";
+import type { TemplateVars } from "../core/template";
+
+export const SNAPSHOT_COOKIE = "rujai_seg";
+const MAX_AGE_MS = 6 * 3_600_000;
+const MAX_COOKIE_BYTES = 3_000;
+
+export interface Snapshot {
+  /** Visitor id it belongs to. */
+  v: string;
+  /** Rules version it was computed with. */
+  r: string;
+  /** Valid until (epoch ms). */
+  u: number;
+  /** Segment names that held (anonymous rule segments included). */
+  s: string[];
+  /** Template values. */
+  t: TemplateVars;
+}
+
+const encoder = new TextEncoder();
+const keys = new Map<string, Promise<CryptoKey>>();
+function keyFor(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    // Domain-separated from the identify signature, which uses the same secret.
+    key = crypto.subtle.importKey("raw", encoder.encode(`rujai snapshot\u0000${secret}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+const toBase64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const fromBase64Url = (text: string) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+
+/** The Set-Cookie value for a snapshot, or null when it would be too large to carry. */
+export async function snapshotCookie(secret: string, snapshot: Snapshot, now: number): Promise<string | null> {
+  const until = Math.min(snapshot.u, now + MAX_AGE_MS);
+  if (until <= now) return null;
+  const payload = toBase64Url(encoder.encode(JSON.stringify({ ...snapshot, u: until })));
+  const mac = toBase64Url(new Uint8Array(await crypto.subtle.sign("HMAC", await keyFor(secret), encoder.encode(payload))));
+  const value = `${payload}.${mac}`;
+  if (value.length > MAX_COOKIE_BYTES) return null;
+  return `${SNAPSHOT_COOKIE}=${value}; Path=/; Max-Age=${Math.ceil((until - now) / 1000)}; HttpOnly; Secure; SameSite=Lax`;
+}
+
+export function clearSnapshotCookie(): string {
+  return `${SNAPSHOT_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax`;
+}
+
+/** The request's snapshot if it is genuine, this visitor's, for these rules and still valid. */
+export async function readSnapshot(request: Request, secret: string, visitorId: string, rulesVersion: string, now: number): Promise<Snapshot | null> {
+  const raw = readCookie(request.headers.get("cookie"), SNAPSHOT_COOKIE);
+  const dot = raw?.indexOf(".") ?? -1;
+  if (!raw || dot < 1) return null;
+  try {
+    const payload = raw.slice(0, dot);
+    const valid = await crypto.subtle.verify("HMAC", await keyFor(secret), fromBase64Url(raw.slice(dot + 1)), encoder.encode(payload));
+    if (!valid) return null;
+    const snapshot = JSON.parse(new TextDecoder().decode(fromBase64Url(payload))) as Snapshot;
+    return snapshot.v === visitorId && snapshot.r === rulesVersion && now < snapshot.u ? snapshot : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A landing page: UTM tags or an outside referrer, which context conditions may read. */
+export function isLanding(request: Request): boolean {
+  const url = new URL(request.url);
+  if ([...url.searchParams.keys()].some((k) => k.startsWith("utm_"))) return true;
+  const referrer = request.headers.get("referer");
+  if (!referrer) return false;
+  try {
+    return new URL(referrer).host !== url.host;
+  } catch {
+    return false;
+  }
+}
+
+/** The secret snapshots are signed with: SNAPSHOT_SECRET, else IDENTIFY_SECRET; none, no snapshots. */
+export function snapshotSecret(env: { SNAPSHOT_SECRET?: string; IDENTIFY_SECRET?: string }): string | undefined {
+  return env.SNAPSHOT_SECRET || env.IDENTIFY_SECRET || undefined;
+}
