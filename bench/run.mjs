@@ -110,7 +110,11 @@ const ingest = await fetch(`${rujai.url}/rujai/e`, {
   body: JSON.stringify({ sentAt: now, events: views }),
 });
 if (!ingest.ok) throw new Error(`seeding the profile failed: ${ingest.status} ${await ingest.text()}`);
-const headers = { accept: "text/html", cookie: `rujai_id=${visitor}` };
+// As a browser would, send back the segment snapshot the ingest answer set (the hot path);
+// BENCH_NO_SNAPSHOT=1 measures every page asking the Profile DO instead.
+const snapshot = ingest.headers.getSetCookie().find((c) => c.startsWith("rujai_seg="))?.split(";")[0];
+if (!snapshot) throw new Error("the ingest answer set no segment snapshot");
+const headers = { accept: "text/html", cookie: process.env.BENCH_NO_SNAPSHOT ? `rujai_id=${visitor}` : `rujai_id=${visitor}; ${snapshot}` };
 
 // ── Correctness before timing ─────────────────────────────────────────────────────────────
 for (const t of targets) {
