@@ -15,7 +15,11 @@ import { sizeTable } from "./sizes.mjs";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const SIZES = { "10 KB": 10_000, "100 KB": 100_000, "1 MB": 1_000_000 };
+const ALL_SIZES = { "10 KB": 10_000, "100 KB": 100_000, "1 MB": 1_000_000 };
+// BENCH_SIZES="10 KB" times only some pages (all are still checked for correctness).
+const SIZES = process.env.BENCH_SIZES
+  ? Object.fromEntries(Object.entries(ALL_SIZES).filter(([k]) => process.env.BENCH_SIZES.split(",").includes(k)))
+  : ALL_SIZES;
 const COMPAT = "2026-04-20";
 
 // ── Script sizes, rujai and peers ─────────────────────────────────────────────────────────
@@ -24,7 +28,7 @@ const sdk = sizes.rows[0][1];
 console.log(`\nScript sizes (esbuild minify; gzip -9, brotli 11). rujai's budget: 2,048 B brotli.\n\n${sizes.markdown}\n`);
 
 // ── Origin on loopback ────────────────────────────────────────────────────────────────────
-const pages = Object.fromEntries(Object.entries(SIZES).map(([name, bytes]) => [name, Buffer.from(pageOfSize(bytes))]));
+const pages = Object.fromEntries(Object.entries(ALL_SIZES).map(([name, bytes]) => [name, Buffer.from(pageOfSize(bytes))]));
 const STALL_MS = 400;
 const origin = http.createServer((req, res) => {
   const path = new URL(req.url, "http://x").pathname;

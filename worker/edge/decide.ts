@@ -50,7 +50,6 @@ export async function decide(
 ): Promise<Decision> {
   const rules = await currentRules(env, now);
   if ((rules.slots.size === 0 && !only) || visitor.isBot) return { segments: [], slots: new Map(), vars: {}, source: "edge" };
-  const context = visitContext(request, rules, env.DEFAULT_TIMEZONE);
   const needsProfile = rules.usesHistory && !visitor.isNew && visitor.mayStore;
   let segments: string[];
   let vars: TemplateVars = {};
@@ -62,12 +61,12 @@ export async function decide(
     ({ s: segments, t: vars } = snapshot);
     source = "snapshot";
   } else if (needsProfile) {
-    const view = await profileOf(env, visitor.id).pageView(context, now);
+    const view = await profileOf(env, visitor.id).pageView(visitContext(request, rules, env.DEFAULT_TIMEZONE), now);
     ({ segments, vars } = view);
     source = "profile";
     if (secret) cookie = (await snapshotCookie(secret, snapshotOf(visitor.id, view), now)) ?? undefined;
   } else {
-    segments = [...evaluateSegments(rules, EMPTY_PROFILE, now, context).held];
+    segments = [...evaluateSegments(rules, EMPTY_PROFILE, now, visitContext(request, rules, env.DEFAULT_TIMEZONE)).held];
   }
   const held = new Set(segments);
   return {

@@ -39,7 +39,9 @@ export async function servePage(c: Context<{ Bindings: Settings }>): Promise<Res
   const { decision, ms } = await pending;
 
   const personalized = decision !== undefined && decision.slots.size > 0;
-  const headers = new Headers(origin.headers);
+  // The transformed (or re-wrapped) response has its own, mutable copy of the origin's headers.
+  const response = personalized ? rewriteSlots(origin, renderings(decision)) : new Response(origin.body, origin);
+  const headers = response.headers;
   headers.append("server-timing", `rujai;dur=${ms};desc="${decision ? `segments from ${decision.source}` : "segments skipped"}"`);
   if (decision?.snapshotCookie) headers.append("set-cookie", decision.snapshotCookie);
   if (personalized) {
@@ -47,8 +49,7 @@ export async function servePage(c: Context<{ Bindings: Settings }>): Promise<Res
     headers.delete("etag");
     headers.delete("last-modified");
   }
-  const response = new Response(origin.body, { status: origin.status, statusText: origin.statusText, headers });
-  return personalized ? rewriteSlots(response, renderings(decision)) : response;
+  return response;
 }
 
 function unconditional(request: Request): Request {

@@ -40,7 +40,20 @@ function keyFor(secret: string): Promise<CryptoKey> {
 }
 
 const toBase64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-const fromBase64Url = (text: string) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+function fromBase64Url(text: string): Uint8Array {
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * Snapshots already verified in this isolate, by their exact cookie text (signature
+ * included): a browser sends the same one on every page until its next batch, so the HMAC
+ * and decoding run once per snapshot rather than once per page. Bounded.
+ */
+const verified = new Map<string, Snapshot>();
+const MAX_VERIFIED = 1_000;
 
 /** The Set-Cookie value for a snapshot, or null when it would be too large to carry. */
 export async function snapshotCookie(secret: string, snapshot: Snapshot, now: number): Promise<string | null> {
@@ -62,28 +75,30 @@ export async function readSnapshot(request: Request, secret: string, visitorId: 
   const raw = readCookie(request.headers.get("cookie"), SNAPSHOT_COOKIE);
   const dot = raw?.indexOf(".") ?? -1;
   if (!raw || dot < 1) return null;
-  try {
-    const payload = raw.slice(0, dot);
-    const valid = await crypto.subtle.verify("HMAC", await keyFor(secret), fromBase64Url(raw.slice(dot + 1)), encoder.encode(payload));
-    if (!valid) return null;
-    const snapshot = JSON.parse(new TextDecoder().decode(fromBase64Url(payload))) as Snapshot;
-    return snapshot.v === visitorId && snapshot.r === rulesVersion && now < snapshot.u ? snapshot : null;
-  } catch {
-    return null;
+  let snapshot = verified.get(raw);
+  if (!snapshot) {
+    try {
+      const payload = raw.slice(0, dot);
+      const valid = await crypto.subtle.verify("HMAC", await keyFor(secret), fromBase64Url(raw.slice(dot + 1)), encoder.encode(payload));
+      if (!valid) return null;
+      snapshot = JSON.parse(new TextDecoder().decode(fromBase64Url(payload))) as Snapshot;
+    } catch {
+      return null;
+    }
+    if (verified.size >= MAX_VERIFIED) verified.clear();
+    verified.set(raw, snapshot);
   }
+  return snapshot.v === visitorId && snapshot.r === rulesVersion && now < snapshot.u ? snapshot : null;
 }
 
 /** A landing page: UTM tags or an outside referrer, which context conditions may read. */
 export function isLanding(request: Request): boolean {
-  const url = new URL(request.url);
-  if ([...url.searchParams.keys()].some((k) => k.startsWith("utm_"))) return true;
+  if (/[?&]utm_/.test(request.url)) return true;
   const referrer = request.headers.get("referer");
   if (!referrer) return false;
-  try {
-    return new URL(referrer).host !== url.host;
-  } catch {
-    return false;
-  }
+  // Same site when the referrer starts with this request's origin (scheme://host/).
+  const origin = request.url.slice(0, request.url.indexOf("/", request.url.indexOf("//") + 2) + 1);
+  return !referrer.startsWith(origin);
 }
 
 /** The secret snapshots are signed with: SNAPSHOT_SECRET, else IDENTIFY_SECRET; none, no snapshots. */

@@ -17,8 +17,21 @@ export interface Visitor {
   isBot: boolean;
 }
 
+// User agents repeat a lot; isbot's pattern is long. Remember recent answers (bounded).
+const botAnswers = new Map<string, boolean>();
+function isBotAgent(ua: string | null): boolean {
+  if (!ua) return false;
+  let answer = botAnswers.get(ua);
+  if (answer === undefined) {
+    answer = isbot(ua);
+    if (botAnswers.size >= 500) botAnswers.clear();
+    botAnswers.set(ua, answer);
+  }
+  return answer;
+}
+
 export function visitorOf(request: Request): Visitor {
-  const isBot = isbot(request.headers.get("user-agent"));
+  const isBot = isBotAgent(request.headers.get("user-agent"));
   const mayStore = !isBot && request.headers.get("sec-gpc") !== "1";
   const existing = readCookie(request.headers.get("cookie"), VISITOR_COOKIE);
   if (existing && ID_PATTERN.test(existing)) return { id: existing, isNew: false, mayStore, isBot };
