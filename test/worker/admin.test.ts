@@ -129,6 +129,7 @@ describe("preview", () => {
   const AT = "2026-03-04T11:00:00Z";
   interface PreviewResult {
     localTime: string;
+    scores: { intent: { score: number; factors: Array<{ name: string; value: unknown; effect: number }> }; engagement: { level: number } };
     segments: Array<{ name: string; holds: boolean; explanation: { text: string; children?: Array<{ text: string; holds: boolean }> } }>;
     slots: Array<{ slot: string; shown: { rule: string; variant: string; html: string | null } | null; rules: Array<{ rule: string; outcome: string; reasons: string[] }> }>;
   }
@@ -161,6 +162,7 @@ describe("preview", () => {
     expect(hero.rules.find((r) => r.rule === "cart-reminder")).toMatchObject({ outcome: "not eligible", reasons: ['segment "hesitant" does not hold'] });
     expect(hero.rules.find((r) => r.rule === "welcome-back")).toMatchObject({ outcome: "lost on priority" });
     expect(result.slots.find((s) => s.slot === "promo")?.shown?.rule).toBe("evening-ship");
+    expect(result.scores.intent.factors).toContainEqual({ name: "product views in 7 days", value: 3, effect: 0.24 });
   });
 
   it("previews a real visitor by id, and a draft document before it is saved", async () => {

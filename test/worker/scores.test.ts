@@ -42,3 +42,17 @@ describe("scores in the profile", () => {
     expect(later.scores.rfm).toMatchObject({ group: "at-risk", orders: 3, value: 4500 });
   });
 });
+
+describe("retention", () => {
+  it("a profile idle for 13 months is deleted by its alarm", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(T0);
+    await putRules({ segments: {}, slots: {} });
+    const v = newVisitor();
+    await sendEvents(v, [event("page_view", { path: "/" })]);
+    expect((await me(v)).events).toHaveLength(1);
+    vi.setSystemTime(T0 + 400 * DAY);
+    await runDurableObjectAlarm(profileOf(testEnv, v));
+    expect((await me(v)).events).toEqual([]);
+  });
+});

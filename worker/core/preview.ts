@@ -8,6 +8,7 @@ import { compileCondition, compileSchedule, type EvalState, type Explanation } f
 import { describeCondition, describeRule, describeSchedule } from "./describe";
 import type { SlotRule } from "../rules/schema";
 import { clockText } from "./clock";
+import type { Scores } from "./scores";
 import type { ProfileView, VisitContext } from "./profile";
 import { evaluationState, frequencyCapCondition, type CompiledRules } from "./segments";
 import { HOLDOUT, selectSlots } from "./select";
@@ -36,6 +37,8 @@ export interface SlotPreview {
 }
 
 export interface Preview {
+  /** Built-in scores with the factors behind them. */
+  scores: Scores;
   at: string;
   localDate: string;
   localTime: string;
@@ -83,7 +86,7 @@ export function preview(
     };
   });
 
-  return { at: new Date(now).toISOString(), localDate: state.clock.date, localTime: clockText(state.clock.minute), timezone: context.timezone, segments, slots };
+  return { scores: state.scores(), at: new Date(now).toISOString(), localDate: state.clock.date, localTime: clockText(state.clock.minute), timezone: context.timezone, segments, slots };
 }
 
 function whyNot(rule: SlotRule, state: EvalState): string[] {
