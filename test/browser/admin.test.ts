@@ -3,29 +3,22 @@
  * typo and sees it flagged, fixes it, saves — the shop shows the new hero to a sneaker fan —
  * then rolls back from the history.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import type { Browser, BrowserContext } from "playwright-core";
-import { launch } from "./browser";
+import type { BrowserContext } from "playwright-core";
+import { browserForFile } from "./browser";
 import { bucket } from "../../worker/core/hash";
 
 const base = inject("edgeUrl");
 const TOKEN = "browser-admin-token"; // test/browser/local-edge.ts
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 /** A sneaker fan outside the demo's holdout, made through the events endpoint. */
 async function sneakerFan(): Promise<BrowserContext> {
   let id = crypto.randomUUID();
   while (bucket(id, "sneakers-20:holdout") < 0.1) id = crypto.randomUUID();
-  const context = await browser.newContext();
+  const context = await browser().newContext();
   await context.addCookies([{ name: "rujai_id", value: id, url: base }]);
   const now = Date.now();
   const events = ["sn-runner", "sn-court", "sn-trail"].map((item, i) => ({ id: `fan-${id.slice(0, 8)}-${i}`, type: "view_item", ts: now - i, props: { item_id: item, category: "sneakers" } }));
@@ -57,7 +50,7 @@ describe("admin page", () => {
     const fan = await sneakerFan();
     expect(await heroOf(fan)).toContain("New sneakers −20%");
 
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await page.goto(`${base}/rujai/admin`);
     await page.fill("#author", "Nok (marketing)");
@@ -102,7 +95,7 @@ describe("admin page", () => {
   });
 
   it("previews the shop as a sneaker fan at 18:00, beside the default", async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await page.goto(`${base}/rujai/admin`);
     await page.fill("#token", TOKEN);

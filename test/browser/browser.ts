@@ -1,4 +1,5 @@
 /** Debian's Chromium driven by playwright-core (a test tool's own browser cannot be fetched here). */
+import { afterAll, beforeAll } from "vitest";
 import { chromium, type Browser } from "playwright-core";
 
 /** Headless Chromium says "HeadlessChrome", which bot lists (rightly) catch; shoppers don't. */
@@ -14,6 +15,18 @@ export async function launch(): Promise<Browser> {
   const newContext = browser.newContext.bind(browser);
   browser.newContext = (options = {}) => newContext({ userAgent: SHOPPER_UA, ...options });
   return browser;
+}
+
+/** One browser for a test file, launched before its tests and closed after. */
+export function browserForFile(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => browser!;
 }
 
 /** Polls `probe` until it returns something truthy, or fails after `ms`. */

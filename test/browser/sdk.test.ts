@@ -2,19 +2,12 @@
  * The SDK in a real browser against the local edge: nothing lost offline, nothing counted
  * twice, nothing kept under GPC, and GA4 dataLayer pushes recorded with no extra code.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { eventually, launch } from "./browser";
+import { describe, expect, inject, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { browserForFile, eventually } from "./browser";
 
 const base = inject("edgeUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 interface Kept {
   visitorId: string | null;
@@ -25,7 +18,7 @@ const sdkReady = (page: Page) => page.waitForFunction(() => typeof (window as { 
 
 describe("the SDK in Chromium", () => {
   it("offline: 20 events, a reload while offline, back online — all 20 arrive exactly once", async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await page.goto(`${base}/c/drinks`);
     await sdkReady(page);
@@ -53,7 +46,7 @@ describe("the SDK in Chromium", () => {
   });
 
   it("Global Privacy Control: no cookie, nothing in IndexedDB, nothing sent", async () => {
-    const context = await browser.newContext({ extraHTTPHeaders: { "sec-gpc": "1" } });
+    const context = await browser().newContext({ extraHTTPHeaders: { "sec-gpc": "1" } });
     await context.addInitScript(() => Object.defineProperty(navigator, "globalPrivacyControl", { value: true }));
     const sent: string[] = [];
     context.on("request", (r) => r.url().includes("/rujai/e") && sent.push(r.url()));
@@ -72,7 +65,7 @@ describe("the SDK in Chromium", () => {
   });
 
   it("a GA4 dataLayer purchase on the page is recorded with no rujai code", async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     // What a GA4/GTM snippet does in the page head.
     await context.addInitScript(() => {
       (window as unknown as { dataLayer: unknown[] }).dataLayer = [];

@@ -2,20 +2,13 @@
  * A shopper in a real browser: the SDK on the demo shop sends exactly the expected events,
  * and the edge personalizes the next page from them.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser, BrowserContext } from "playwright-core";
-import { eventually, launch } from "./browser";
+import { describe, expect, inject, it } from "vitest";
+import type { BrowserContext } from "playwright-core";
+import { browserForFile, eventually } from "./browser";
 import { bucket } from "../../worker/core/hash";
 
 const base = inject("edgeUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 /** A visitor id outside the demo's 10% sneaker holdout, so the promo must show. */
 function visitorOutsideHoldout(): string {
@@ -26,7 +19,7 @@ function visitorOutsideHoldout(): string {
 }
 
 async function shopper(visitorId?: string): Promise<BrowserContext> {
-  const context = await browser.newContext();
+  const context = await browser().newContext();
   if (visitorId) await context.addCookies([{ name: "rujai_id", value: visitorId, url: base }]);
   return context;
 }

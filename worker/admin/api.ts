@@ -10,7 +10,7 @@ import { currentRules, forgetRules, RULES_KEY, versionOf } from "../rules/store"
 import { listVersions, readVersion, saveVersion } from "../rules/history";
 import { summarizeChange } from "../rules/diff";
 import { compileRules, rfmThresholds, type CompiledRules } from "../core/segments";
-import { preview } from "../core/preview";
+import { preview, type Preview } from "../core/preview";
 import { templateVars } from "../core/vars";
 import { describeCondition, describeRule } from "../core/describe";
 import { buildProfile } from "../core/profile";
@@ -72,6 +72,18 @@ async function parsePreview(c: Context<Env>): Promise<PreviewBody | Response> {
   return parsed.data;
 }
 
+/** Parses a preview request and answers it; a Response when the request is refused. */
+async function runPreview(c: Context<Env>): Promise<{ input: PreviewBody; result: Preview } | Response> {
+  const input = await parsePreview(c);
+  if (input instanceof Response) return input;
+  const now = input.at === undefined ? Date.now() : new Date(input.at).getTime();
+  const found = await previewSubject(c, input, now);
+  if (found instanceof Response) return found;
+  const { rules, subject, visitorId } = found;
+  const timezone = subject.context.timezone ?? rules.document.timezone ?? c.env.DEFAULT_TIMEZONE ?? "UTC";
+  return { input, result: preview(rules, subject.profile, now, { ...subject.context, timezone }, visitorId, subject.vars) };
+}
+
 export const adminApi = new Hono<Env>()
   .use("/admin/*", requireAdmin)
   .get("/admin/rules", async (c) => {
@@ -120,24 +132,13 @@ export const adminApi = new Hono<Env>()
     return c.json(info);
   })
   .post("/admin/preview", async (c) => {
-    const input = await parsePreview(c);
-    if (input instanceof Response) return input;
-    const now = input.at === undefined ? Date.now() : new Date(input.at).getTime();
-    const found = await previewSubject(c, input, now);
-    if (found instanceof Response) return found;
-    const { rules, subject, visitorId } = found;
-    const timezone = subject.context.timezone ?? rules.document.timezone ?? c.env.DEFAULT_TIMEZONE ?? "UTC";
-    return c.json(preview(rules, subject.profile, now, { ...subject.context, timezone }, visitorId, subject.vars));
+    const answer = await runPreview(c);
+    return answer instanceof Response ? answer : c.json(answer.result);
   })
   .post("/admin/preview/page", async (c) => {
-    const input = await parsePreview(c);
-    if (input instanceof Response) return input;
-    const now = input.at === undefined ? Date.now() : new Date(input.at).getTime();
-    const found = await previewSubject(c, input, now);
-    if (found instanceof Response) return found;
-    const { rules, subject, visitorId } = found;
-    const timezone = subject.context.timezone ?? rules.document.timezone ?? c.env.DEFAULT_TIMEZONE ?? "UTC";
-    const result = preview(rules, subject.profile, now, { ...subject.context, timezone }, visitorId, subject.vars);
+    const answer = await runPreview(c);
+    if (answer instanceof Response) return answer;
+    const { input, result } = answer;
     const url = new URL(input.path ?? "/", c.req.url);
     const origin = await fetchOrigin(new Request(url, { headers: { accept: "text/html" } }), c.env);
     if (!isRewritable(origin)) return c.text("that page cannot be previewed (not a 200 UTF-8 HTML page)", 422);
