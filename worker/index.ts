@@ -16,6 +16,7 @@ import { servePage } from "./edge/page";
 import type { Settings } from "./settings";
 
 export { Profile } from "./profile/profile";
+export { Stats } from "./stats/stats";
 
 function buildApp(basePath: string) {
   const api = new Hono<{ Bindings: Settings }>()

@@ -94,6 +94,26 @@ describe("admin page", () => {
     await fan.close();
   });
 
+  it("shows what each rule achieved, per variant and against the holdout", async () => {
+    const fan = await sneakerFan();
+    const home = await fan.newPage();
+    await home.goto(`${base}/`); // the SDK reports the hero's impression
+    const context = await browser().newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/rujai/admin`);
+    await page.fill("#token", TOKEN);
+    await page.click("#signin-form button[type=submit]");
+    await page.waitForSelector("#workspace:not([hidden])");
+    await page.click('[data-tab="stats"]');
+    await expect.poll(async () => {
+      await page.click('[data-tab="stats"]');
+      return page.locator("#stats").textContent();
+      // The row reads "hero · sneakers-20", variant "a", then at least one visitor.
+    }, { timeout: 15_000 }).toMatch(/hero · sneakers-20a[1-9]/);
+    await context.close();
+    await fan.close();
+  });
+
   it("previews the shop as a sneaker fan at 18:00, beside the default", async () => {
     const context = await browser().newContext();
     const page = await context.newPage();

@@ -18,6 +18,8 @@ import { profileOf } from "../edge/decide";
 import { fetchOrigin } from "../edge/origin";
 import { isRewritable, rewriteSlots } from "../edge/rewrite";
 import { PreviewBody, handWrittenSubject, type PreviewSubject } from "./preview-input";
+import { statsOf } from "../stats/stats";
+import { upliftAgainstHoldout } from "../core/attribution";
 import type { Settings } from "../settings";
 
 type Env = { Bindings: Settings };
@@ -130,6 +132,23 @@ export const adminApi = new Hono<Env>()
     const info = await saveVersion(c.env.RULES, found.text, author, `rollback to ${body.version} (${found.info.summary})`);
     forgetRules();
     return c.json(info);
+  })
+  .get("/admin/stats", async (c) => {
+    const days = Math.min(Math.max(Number(c.req.query("days") ?? 30) || 30, 1), 400);
+    const from = new Date(Date.now() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+    const rules = await currentRules(c.env);
+    const slots = await Promise.all(
+      [...rules.slots].map(async ([slot, candidates]) => ({
+        slot,
+        rules: await Promise.all(
+          candidates.map(async ({ rule }) => {
+            const variants = await statsOf(c.env, rule.id).totals(from);
+            return { rule: rule.id, holdout: rule.holdout ?? 0, variants, uplift: upliftAgainstHoldout(variants) };
+          }),
+        ),
+      })),
+    );
+    return c.json({ from, days, slots });
   })
   .post("/admin/preview", async (c) => {
     const answer = await runPreview(c);

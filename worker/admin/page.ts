@@ -40,6 +40,7 @@ iframe { width:100%; height:520px; border:1px solid var(--line); border-radius:8
 #explain li.yes { color:var(--ok); } #explain li.no { color:var(--bad); } #explain ul { padding-left:18px; }
 .outcome-shown b { color:var(--ok); } .outcome-not-eligible b, .outcome-lost-on-priority b { color:var(--muted); } .outcome-holdout b { color:#8a5a00; }
 table { width:100%; border-collapse:collapse; } td, th { text-align:left; padding:8px; border-bottom:1px solid var(--line); vertical-align:top; }
+.sig { color:var(--ok); font-weight:600; } .nosig { color:var(--muted); }
 .live { background:var(--ok); color:#fff; border-radius:4px; padding:0 6px; font-size:12px; }
 `;
 
@@ -75,7 +76,7 @@ export const adminPage = new Hono<{ Bindings: Settings }>()
 <div id="workspace" hidden>
   <header>
     <h1>รู้ใจ rujai</h1>
-    <nav><button data-tab="rules" class="active">Rules</button><button data-tab="preview">Preview</button><button data-tab="history">History</button></nav>
+    <nav><button data-tab="rules" class="active">Rules</button><button data-tab="preview">Preview</button><button data-tab="history">History</button><button data-tab="stats">Results</button></nav>
     <div class="right"><span id="version"></span><span>· <span id="who"></span></span><button id="signout">Sign out</button></div>
   </header>
   <main>
@@ -113,6 +114,10 @@ export const adminPage = new Hono<{ Bindings: Settings }>()
         <figure><figcaption>As this visitor</figcaption><iframe id="frame-personal" sandbox="allow-same-origin" title="personalized page"></iframe></figure>
         <figure><figcaption>Default (no personalization)</figcaption><iframe id="frame-default" sandbox="allow-same-origin" title="default page"></iframe></figure>
       </div>
+    </section>
+    <section data-panel="stats" class="card" hidden>
+      <p class="change">Last 30 days. Conversions are purchases within 7 days after seeing the rule; uplift compares conversions per visitor with the rule's holdout (|z| ≥ 1.96: significant at 95%).</p>
+      <table><thead><tr><th>Slot · rule</th><th>Variant</th><th>Visitors</th><th>Impressions</th><th>Clicks (CTR)</th><th>Conversions (rate)</th><th>Revenue</th><th>Uplift vs holdout</th></tr></thead><tbody id="stats"></tbody></table>
     </section>
     <section data-panel="history" class="card" hidden>
       <table><thead><tr><th>Version</th><th>Saved</th><th>By</th><th>What changed</th><th></th></tr></thead><tbody id="history"></tbody></table>

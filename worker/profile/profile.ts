@@ -12,6 +12,8 @@ import { templateVars } from "../core/vars";
 import { addPurchase, lifetimeOf, scoresOf, type Lifetime, type Scores } from "../core/scores";
 import { rfmThresholds } from "../core/segments";
 import { currentRules } from "../rules/store";
+import { statDeltas, type StatDelta } from "../core/attribution";
+import { statsOf } from "../stats/stats";
 import type { Settings } from "../settings";
 
 /** Kept per visitor: 90 days of events, at most this many. */
@@ -78,9 +80,14 @@ export class Profile extends DurableObject<Settings> {
     void ctx.blockConcurrencyWhile(async () => this.load());
   }
 
-  /** Stores new events (ignoring ids already kept) and re-evaluates segments at `now`. */
-  async ingest(events: StoredEvent[], context: VisitContext, now = Date.now()): Promise<IngestOutcome> {
+  /**
+   * Stores new events (ignoring ids already kept) and re-evaluates segments at `now`.
+   * `alreadyCounted` is for events moved from another profile (identify): their statistics
+   * were counted when they first arrived.
+   */
+  async ingest(events: StoredEvent[], context: VisitContext, now = Date.now(), alreadyCounted = false): Promise<IngestOutcome> {
     let kept = 0;
+    const added: StoredEvent[] = [];
     for (const e of events) {
       if (this.ids.has(e.id)) continue;
       this.sql.exec(
@@ -89,9 +96,11 @@ export class Profile extends DurableObject<Settings> {
       );
       this.ids.add(e.id);
       this.profile.add(e);
+      added.push(e);
       if (e.type === "purchase") addPurchase(this.profile.lifetime, e);
       kept++;
     }
+    if (!alreadyCounted) await this.countForStats(added, now);
     if (kept > 0) {
       this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('lifetime', ?)", JSON.stringify(this.profile.lifetime));
       this.prune(now);
@@ -186,6 +195,20 @@ export class Profile extends DurableObject<Settings> {
     if (JSON.stringify(context) === JSON.stringify(this.context)) return;
     this.context = context;
     this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('context', ?)", JSON.stringify(context));
+  }
+
+  /** Adds what these events mean for each rule's statistics; never fails the ingest. */
+  private async countForStats(added: StoredEvent[], now: number): Promise<void> {
+    const byRule = new Map<string, StatDelta[]>();
+    for (const d of statDeltas(this.profile, added)) byRule.set(d.rule, [...(byRule.get(d.rule) ?? []), d]);
+    const day = new Date(now).toISOString().slice(0, 10);
+    await Promise.all(
+      [...byRule].map(([rule, deltas]) =>
+        statsOf(this.env, rule)
+          .add(day, deltas)
+          .catch((error: unknown) => console.warn(`rujai: stats for ${rule} not counted:`, error)),
+      ),
+    );
   }
 
   /** Drops events past 90 days or beyond the count cap, oldest first (with slack, see above). */

@@ -52,7 +52,7 @@ export const identify = new Hono<{ Bindings: Settings }>().post("/identify", asy
     // Copy first, erase after: a failure in between leaves both, never neither.
     const anonymous = profileOf(c.env, visitor.id);
     const { events, traits: earlier, context } = await anonymous.data();
-    if (events.length) await user.ingest(events, context ?? { timezone: c.env.DEFAULT_TIMEZONE ?? "UTC" });
+    if (events.length) await user.ingest(events, context ?? { timezone: c.env.DEFAULT_TIMEZONE ?? "UTC" }, Date.now(), true);
     await user.identify(userId, { ...earlier, ...traits });
     await anonymous.erase();
   } else {

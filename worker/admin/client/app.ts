@@ -36,6 +36,7 @@ function tab(name: string) {
   document.querySelectorAll<HTMLElement>("[data-tab]").forEach((t) => t.classList.toggle("active", t.dataset.tab === name));
   document.querySelectorAll<HTMLElement>("[data-panel]").forEach((p) => (p.hidden = p.dataset.panel !== name));
   if (name === "history") void loadHistory();
+  if (name === "stats") void loadStats();
 }
 
 function status(text: string, kind: "ok" | "error" | "info" = "info") {
@@ -208,6 +209,26 @@ async function rollback(version: string) {
   status(`Rolled back: version ${body.version} is live again.`, "ok");
   await loadRules();
   await loadHistory();
+}
+
+// ── Results ───────────────────────────────────────────────────────────────────────────────
+type VariantStats = { variant: string; visitors: number; impressions: number; clicks: number; conversions: number; revenue: number };
+type Uplift = { variant: string; relative: number | null; z: number | null; significant: boolean };
+const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}%` : "—");
+
+async function loadStats() {
+  const res = await api("/stats?days=30");
+  const body = (await res.json()) as { slots: Array<{ slot: string; rules: Array<{ rule: string; variants: VariantStats[]; uplift: Uplift[] }> }> };
+  const rows = body.slots.flatMap((s) =>
+    s.rules.flatMap((r) =>
+      (r.variants.length ? r.variants : [{ variant: "—", visitors: 0, impressions: 0, clicks: 0, conversions: 0, revenue: 0 }]).map((v) => {
+        const u = r.uplift.find((x) => x.variant === v.variant);
+        const uplift = !u || u.relative === null ? "—" : `<span class="${u.significant ? "sig" : "nosig"}">${u.relative >= 0 ? "+" : ""}${(u.relative * 100).toFixed(1)}% (z ${u.z})</span>`;
+        return `<tr><td>${esc(s.slot)} · <code>${esc(r.rule)}</code></td><td>${esc(v.variant)}</td><td>${v.visitors}</td><td>${v.impressions}</td><td>${v.clicks} (${pct(v.clicks, v.impressions)})</td><td>${v.conversions} (${pct(v.conversions, v.visitors)})</td><td>${v.revenue.toLocaleString()}</td><td>${uplift}</td></tr>`;
+      }),
+    ),
+  );
+  $("stats").innerHTML = rows.join("") || `<tr><td colspan="8">No rules yet.</td></tr>`;
 }
 
 // ── Start ─────────────────────────────────────────────────────────────────────────────────

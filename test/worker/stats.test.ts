@@ -1,0 +1,39 @@
+/** What each rule achieved: per-variant counts against the holdout, from visitors' own events. */
+import { describe, expect, it } from "vitest";
+import { call, event, newVisitor, putRules, sendEvents } from "../support/worker";
+import { bucket } from "../../worker/core/hash";
+
+describe("GET /rujai/admin/stats", () => {
+  it("counts exposures, clicks and attributed purchases per variant, with uplift against the holdout", async () => {
+    await putRules({
+      segments: { fans: { when: { count: { event: "view_item" } } } },
+      slots: { hero: [{ id: "promo-x", show: "fans", holdout: 0.5, variants: [{ id: "a", html: "A" }] }] },
+    });
+    const visitors = Array.from({ length: 40 }, newVisitor);
+    for (const [i, v] of visitors.entries()) {
+      const variant = bucket(v, "promo-x:holdout") < 0.5 ? "holdout" : "a";
+      const seen = { slot: "hero", rule: "promo-x", variant };
+      const events = [event("view_item", { item_id: "x" }), event("impression", seen), event("impression", seen)];
+      // Exposed visitors buy more often than held-out ones.
+      if (variant === "a" ? i % 2 === 0 : i % 5 === 0) events.push(event("purchase", { transaction_id: `T${i}`, value: 100 }));
+      if (variant === "a") events.push(event("click", seen));
+      await sendEvents(v, events);
+    }
+    const res = await call(new Request("https://shop.test/rujai/admin/stats?days=7", { headers: { authorization: "Bearer test-admin-token" } }));
+    const body = (await res.json()) as {
+      slots: Array<{ slot: string; rules: Array<{ rule: string; variants: Array<{ variant: string; visitors: number; impressions: number; clicks: number; conversions: number; revenue: number }>; uplift: Array<{ variant: string; relative: number | null }> }> }>;
+    };
+    const rule = body.slots[0]!.rules[0]!;
+    const held = visitors.filter((v) => bucket(v, "promo-x:holdout") < 0.5).length;
+    const a = rule.variants.find((v) => v.variant === "a")!;
+    const holdout = rule.variants.find((v) => v.variant === "holdout")!;
+    expect(a.visitors + holdout.visitors).toBe(40);
+    expect(holdout.visitors).toBe(held);
+    expect(a.impressions).toBe(2 * a.visitors);
+    expect(a.clicks).toBe(a.visitors);
+    const expectedA = visitors.filter((v, i) => bucket(v, "promo-x:holdout") >= 0.5 && i % 2 === 0).length;
+    expect(a.conversions).toBe(expectedA);
+    expect(a.revenue).toBe(100 * expectedA);
+    expect(rule.uplift[0]!.variant).toBe("a");
+  });
+});
