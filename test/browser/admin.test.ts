@@ -27,6 +27,18 @@ async function sneakerFan(): Promise<BrowserContext> {
   return context;
 }
 
+/** Opens the admin page in a fresh context and signs in. */
+async function signedIn(author = "") {
+  const context = await browser().newContext();
+  const page = await context.newPage();
+  await page.goto(`${base}/rujai/admin`);
+  if (author) await page.fill("#author", author);
+  await page.fill("#token", TOKEN);
+  await page.click("#signin-form button[type=submit]");
+  await page.waitForSelector("#workspace:not([hidden])");
+  return { context, page };
+}
+
 async function heroOf(context: BrowserContext): Promise<string> {
   const page = await context.newPage();
   await page.goto(`${base}/`);
@@ -50,13 +62,7 @@ describe("admin page", () => {
     const fan = await sneakerFan();
     expect(await heroOf(fan)).toContain("New sneakers −20%");
 
-    const context = await browser().newContext();
-    const page = await context.newPage();
-    await page.goto(`${base}/rujai/admin`);
-    await page.fill("#author", "Nok (marketing)");
-    await page.fill("#token", TOKEN);
-    await page.click("#signin-form button[type=submit]");
-    await page.waitForSelector("#workspace:not([hidden])");
+    const { context, page } = await signedIn("Nok (marketing)");
     await expect.poll(() => page.locator("#problems").textContent()).toContain("The rules are valid");
 
     const current = (await (await context.request.get(`${base}/rujai/admin/rules`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
@@ -98,12 +104,7 @@ describe("admin page", () => {
     const fan = await sneakerFan();
     const home = await fan.newPage();
     await home.goto(`${base}/`); // the SDK reports the hero's impression
-    const context = await browser().newContext();
-    const page = await context.newPage();
-    await page.goto(`${base}/rujai/admin`);
-    await page.fill("#token", TOKEN);
-    await page.click("#signin-form button[type=submit]");
-    await page.waitForSelector("#workspace:not([hidden])");
+    const { context, page } = await signedIn();
     await page.click('[data-tab="stats"]');
     await expect.poll(async () => {
       await page.click('[data-tab="stats"]');
@@ -115,12 +116,7 @@ describe("admin page", () => {
   });
 
   it("previews the shop as a sneaker fan at 18:00, beside the default", async () => {
-    const context = await browser().newContext();
-    const page = await context.newPage();
-    await page.goto(`${base}/rujai/admin`);
-    await page.fill("#token", TOKEN);
-    await page.click("#signin-form button[type=submit]");
-    await page.waitForSelector("#workspace:not([hidden])");
+    const { context, page } = await signedIn();
     await page.click('[data-tab="preview"]');
     await page.selectOption("#preset", "sneaker-fan");
     await page.fill("#preview-time", "18:00");

@@ -10,14 +10,20 @@ import { firstAfter } from "./profile";
 
 export const ATTRIBUTION_WINDOW_MS = 7 * 86_400_000;
 
-export interface StatDelta {
-  rule: string;
-  variant: string;
+/** What is counted for a rule's variant (or its holdout). */
+export interface Counts {
+  /** Visitors exposed for the first time. */
   visitors: number;
   impressions: number;
   clicks: number;
+  /** Purchases within 7 days after an exposure. */
   conversions: number;
   revenue: number;
+}
+
+export interface StatDelta extends Counts {
+  rule: string;
+  variant: string;
 }
 
 const keyOf = (rule: string, variant: string) => `${rule}\u0000${variant}`;
@@ -63,13 +69,8 @@ export function statDeltas(profile: ProfileView, added: readonly StoredEvent[]):
   return [...deltas.values()];
 }
 
-export interface VariantStats {
+export interface VariantStats extends Counts {
   variant: string;
-  visitors: number;
-  impressions: number;
-  clicks: number;
-  conversions: number;
-  revenue: number;
 }
 
 export interface Uplift {
