@@ -158,7 +158,8 @@ export function core(options: Options = {}): Core {
     }
     backoff = dropped = 0;
     await forget(new Set(batch.map((e) => e.id)));
-    if (batch.length === BATCH) schedule(0);
+    // More waiting: a full batch, or events tracked while this one was in flight.
+    if (memory.length || batch.length === BATCH) schedule(0);
   }
 
   // randomUUID needs a secure context; elsewhere time + randomness is unique enough per visitor.

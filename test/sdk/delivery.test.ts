@@ -48,6 +48,29 @@ describe("batching", () => {
     expect(new Set(net.ids()).size).toBe(60);
   });
 
+  it("events tracked while a batch is in flight follow right after it", async () => {
+    let release!: () => void;
+    const net = network();
+    const send = globalThis.fetch;
+    let first = true;
+    globalThis.fetch = (async (url: RequestInfo | URL, init?: RequestInit) => {
+      if (first) {
+        first = false;
+        await new Promise<void>((r) => (release = r));
+      }
+      return send(url, init);
+    }) as typeof fetch;
+    const r = core({ base: net.base });
+    r.track("view_item", { item_id: "one" });
+    await tick(1000); // the first batch leaves and hangs
+    r.track("view_item", { item_id: "two" });
+    await tick(1000); // its timer fires while the first is still in flight
+    release();
+    await tick(0);
+    await tick(0);
+    expect(net.sent.flatMap((s) => s.batch.events.map((e) => e.props?.item_id))).toEqual(["one", "two"]);
+  });
+
   it("clips strings to 256 characters and leaves out undefined props", async () => {
     const net = network();
     core({ base: net.base }).track("search", { search_term: "ก".repeat(300), missing: undefined });

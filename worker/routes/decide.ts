@@ -20,5 +20,6 @@ export const decideRoute = new Hono<{ Bindings: Settings }>().get("/decide", asy
     slots[name] = { rule: d.rule, variant: d.variant, html };
   }
   c.header("cache-control", "private, no-store");
+  if (decision.snapshotCookie) c.header("set-cookie", decision.snapshotCookie);
   return c.json({ segments: decision.segments, slots });
 });
