@@ -9,7 +9,9 @@ export const SHOPPER_UA =
 export async function launch(): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-quic"],
+    // The flag, not only the context option: beacons and keepalive requests sent while a page
+    // unloads carry the browser-wide user agent, and "HeadlessChrome" is (rightly) a bot.
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-quic", `--user-agent=${SHOPPER_UA}`],
   });
   // Every context a test opens browses as a shopper would.
   const newContext = browser.newContext.bind(browser);
