@@ -4,8 +4,8 @@ import { event, getPage, newVisitor, putRules, sendEvents, slotOf } from "../sup
 import { bucket } from "../../worker/core/hash";
 
 const HOUR = 3_600_000;
-// Wednesday 2026-12-02, 10:00 in Bangkok — kept ahead of the real clock (alarms are real timers).
-const WED_10_BKK = Math.max(Date.UTC(2026, 11, 2, 3), Math.ceil(Date.now() / (7 * 24 * HOUR)) * 7 * 24 * HOUR + 3 * HOUR);
+// 10:00 in Bangkok on a day ahead of the real clock (alarms are real timers).
+const MORNING_BKK = Math.max(Date.UTC(2026, 11, 2, 3), Math.ceil(Date.now() / (7 * 24 * HOUR)) * 7 * 24 * HOUR + 3 * HOUR);
 
 beforeEach(() => vi.useFakeTimers({ toFake: ["Date"] }));
 afterEach(() => vi.useRealTimers());
@@ -17,16 +17,16 @@ describe("schedule", () => {
       segments: { everyone: { when: { not: { count: { event: "never" } } } } },
       slots: { promo: [{ id: "lunch", show: "everyone", html: "Lunch deal", schedule: { hours: { from: "11:00", to: "14:00" } } }] },
     });
-    vi.setSystemTime(WED_10_BKK);
+    vi.setSystemTime(MORNING_BKK);
     expect(slotOf(await (await getPage("/")).text(), "promo").rule).toBeNull();
-    vi.setSystemTime(WED_10_BKK + 2 * HOUR);
+    vi.setSystemTime(MORNING_BKK + 2 * HOUR);
     expect(slotOf(await (await getPage("/")).text(), "promo")).toMatchObject({ rule: "lunch", content: "Lunch deal" });
   });
 });
 
 describe("frequency cap", () => {
   it("after two impressions in 24 hours the rule gives way to the next one", async () => {
-    vi.setSystemTime(WED_10_BKK);
+    vi.setSystemTime(MORNING_BKK);
     await putRules({
       segments: { fans: { when: { count: { event: "view_item" } } } },
       slots: {
@@ -42,14 +42,14 @@ describe("frequency cap", () => {
     expect(slotOf(await (await getPage("/", v)).text(), "hero").rule).toBe("capped");
     await sendEvents(v, [impression(), impression()]);
     expect(slotOf(await (await getPage("/", v)).text(), "hero").rule).toBe("fallback");
-    vi.setSystemTime(WED_10_BKK + 25 * HOUR);
+    vi.setSystemTime(MORNING_BKK + 25 * HOUR);
     expect(slotOf(await (await getPage("/", v)).text(), "hero").rule).toBe("capped");
   });
 });
 
 describe("holdout", () => {
   it("a visitor in the holdout keeps the default content, marked for measurement", async () => {
-    vi.setSystemTime(WED_10_BKK);
+    vi.setSystemTime(MORNING_BKK);
     await putRules({
       segments: { fans: { when: { count: { event: "view_item" } } } },
       slots: { hero: [{ id: "h", show: "fans", holdout: 0.5, html: "Promo" }] },
