@@ -19,6 +19,7 @@ import { fetchOrigin } from "../edge/origin";
 import { isRewritable, rewriteSlots } from "../edge/rewrite";
 import { PreviewBody, handWrittenSubject, type PreviewSubject } from "./preview-input";
 import { statsOf } from "../stats/stats";
+import { jsonBody } from "../http/json-body";
 import { upliftAgainstHoldout } from "../core/attribution";
 import type { Settings } from "../settings";
 
@@ -61,13 +62,9 @@ async function previewSubject(c: Context<Env>, input: PreviewBody, now: number):
 }
 
 async function parsePreview(c: Context<Env>): Promise<PreviewBody | Response> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await c.req.text());
-  } catch {
-    return c.json({ error: "body is not valid JSON", path: "$" }, 400);
-  }
-  const parsed = PreviewBody.safeParse(raw);
+  const body = await jsonBody(c);
+  if (body instanceof Response) return body;
+  const parsed = PreviewBody.safeParse(body.value);
   if (!parsed.success) {
     return c.json({ error: "bad preview request", errors: parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })) }, 400);
   }

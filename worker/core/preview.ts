@@ -11,8 +11,8 @@ import { clockText } from "./clock";
 import type { Scores } from "./scores";
 import type { ProfileView, VisitContext } from "./profile";
 import { evaluationState, frequencyCapCondition, type CompiledRules } from "./segments";
-import { HOLDOUT, selectSlots } from "./select";
-import { renderTemplate, type TemplateVars } from "./template";
+import { HOLDOUT, renderSlot, selectSlots } from "./select";
+import type { TemplateVars } from "./template";
 
 export interface SegmentPreview {
   name: string;
@@ -72,7 +72,7 @@ export function preview(
     const winner = decision?.rule;
     return {
       slot,
-      shown: decision ? { rule: decision.rule, variant: decision.variant, html: decision.template ? renderTemplate(decision.template, vars) : null } : null,
+      shown: decision ? { rule: decision.rule, variant: decision.variant, html: renderSlot(decision, vars) } : null,
       rules: candidates.map(({ rule, segment }) => {
         const base = { rule: rule.id, priority: rule.priority ?? 0, summary: describeRule(rule) };
         if (rule.id === winner) {

@@ -4,7 +4,7 @@
  */
 import type { CompiledRules } from "./segments";
 import { bucket } from "./hash";
-import type { Template } from "./template";
+import { renderTemplate, type Template, type TemplateVars } from "./template";
 
 export interface SlotDecision {
   slot: string;
@@ -16,6 +16,11 @@ export interface SlotDecision {
 }
 
 export const HOLDOUT = "holdout";
+
+/** A decided slot's HTML, or null to keep the page's default content. May throw. */
+export function renderSlot(decision: SlotDecision, vars: TemplateVars): string | null {
+  return decision.template ? renderTemplate(decision.template, vars) : null;
+}
 
 export function selectSlots(
   rules: CompiledRules,

@@ -8,7 +8,7 @@ import { isLanding, readSnapshot, snapshotCookie, snapshotSecret, type Snapshot 
 import { EMPTY_PROFILE } from "../core/profile";
 import { evaluateSegments } from "../core/segments";
 import { selectSlots, type SlotDecision } from "../core/select";
-import { renderTemplate, type TemplateVars } from "../core/template";
+import type { TemplateVars } from "../core/template";
 import { currentRules } from "../rules/store";
 import { visitContext } from "../http/context";
 import type { Visitor } from "../http/visitor";
@@ -23,11 +23,6 @@ export interface Decision {
   source: "snapshot" | "profile" | "edge";
   /** A fresh snapshot cookie to hand back when the profile had to be asked. */
   snapshotCookie?: string;
-}
-
-/** A decided slot's HTML, or null to keep the page's default content. May throw. */
-export function renderSlot(decision: SlotDecision, vars: TemplateVars): string | null {
-  return decision.template ? renderTemplate(decision.template, vars) : null;
 }
 
 /** The snapshot of what a profile answered. */

@@ -5,7 +5,8 @@
  * batch does, so a visitor whose consent is pending or denied gets none.
  */
 import type { Context } from "hono";
-import { decide, renderSlot, type Decision } from "./decide";
+import { decide, type Decision } from "./decide";
+import { renderSlot } from "../core/select";
 import { fetchOrigin } from "./origin";
 import { isRewritable, rewriteSlots, type SlotRendering } from "./rewrite";
 import { timeBox } from "../http/time-box";

@@ -6,11 +6,10 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { LiveProfile, type StoredEvent, type VisitContext } from "../core/profile";
-import { evaluateSegments } from "../core/segments";
+import { evaluateSegments, rfmThresholds, type CompiledRules } from "../core/segments";
 import type { TemplateVars } from "../core/template";
 import { templateVars } from "../core/vars";
 import { addPurchase, lifetimeOf, scoresOf, type Lifetime, type Scores } from "../core/scores";
-import { rfmThresholds } from "../core/segments";
 import { currentRules } from "../rules/store";
 import { statDeltas, type StatDelta } from "../core/attribution";
 import { statsOf } from "../stats/stats";
@@ -114,7 +113,11 @@ export class Profile extends DurableObject<Settings> {
   async pageView(context: VisitContext, now = Date.now()): Promise<PageView> {
     const rules = await currentRules(this.env);
     const { held, nextChange } = evaluateSegments(rules, this.profile, now, context);
-    return { segments: [...held], vars: templateVars(this.profile, now, rfmThresholds(rules)), validUntil: nextChange, rulesVersion: rules.version };
+    return this.viewOf(rules, held, nextChange, now);
+  }
+
+  private viewOf(rules: CompiledRules, held: ReadonlySet<string>, validUntil: number, now: number): PageView {
+    return { segments: [...held], vars: templateVars(this.profile, now, rfmThresholds(rules)), validUntil, rulesVersion: rules.version };
   }
 
   /** Links this profile to a verified user id and merges in their traits. */
@@ -249,7 +252,7 @@ export class Profile extends DurableObject<Settings> {
       MAX_SEGMENT_LOG,
     );
     await this.schedule(nextChange);
-    return { segments: [...held], vars: templateVars(this.profile, now, rfmThresholds(rules)), validUntil: nextChange, rulesVersion: rules.version };
+    return this.viewOf(rules, held, nextChange, now);
   }
 
   private async schedule(nextSegmentChange: number): Promise<void> {

@@ -1,6 +1,7 @@
 /** GET {base}/decide?slots=hero,promo — the edge decision as JSON, for single-page apps. */
 import { Hono } from "hono";
-import { decide, renderSlot } from "../edge/decide";
+import { decide } from "../edge/decide";
+import { renderSlot } from "../core/select";
 import { visitorOf } from "../http/visitor";
 import type { Settings } from "../settings";
 

@@ -7,14 +7,14 @@ import { visitContext } from "../http/context";
 import { visitorCookie, visitorOf } from "../http/visitor";
 import { profileOf, snapshotOf } from "../edge/decide";
 import { snapshotCookie, snapshotSecret } from "../http/snapshot";
-import type { WireIngestResult } from "../../sdk/src/wire";
+import { LIMITS, type WireIngestResult } from "../../sdk/src/wire";
 import type { Settings } from "../settings";
 
 export const events = new Hono<{ Bindings: Settings }>().post("/e", async (c) => {
   const now = Date.now();
   const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > 64 * 1024) {
-    throw new HTTPException(413, { message: `batch is ${declared} bytes; at most 65536 are accepted` });
+  if (declared > LIMITS.maxBatchBytes) {
+    throw new HTTPException(413, { message: `batch is ${declared} bytes; at most ${LIMITS.maxBatchBytes} are accepted` });
   }
   const batch = parseBatch(await c.req.text(), now);
   if (!batch.ok) return c.json({ error: batch.message, path: batch.path }, batch.status);

@@ -14,6 +14,7 @@ import { profileOf } from "../edge/decide";
 import { visitorCookie, visitorOf } from "../http/visitor";
 import { sign, verify } from "../http/signature";
 import { jsonPath } from "../rules/validate";
+import { jsonBody } from "../http/json-body";
 import type { Settings } from "../settings";
 
 const TraitValue = z.union([z.string().max(256), z.number().finite(), z.boolean()]);
@@ -27,13 +28,9 @@ export const IdentifyBody = z.strictObject({
 });
 
 export const identify = new Hono<{ Bindings: Settings }>().post("/identify", async (c) => {
-  let body: unknown;
-  try {
-    body = JSON.parse(await c.req.text());
-  } catch {
-    return c.json({ error: "body is not valid JSON", path: "$" }, 400);
-  }
-  const parsed = IdentifyBody.safeParse(body);
+  const body = await jsonBody(c);
+  if (body instanceof Response) return body;
+  const parsed = IdentifyBody.safeParse(body.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return c.json({ error: issue.message, path: jsonPath(issue.path) }, 400);
