@@ -1,20 +1,47 @@
 /**
  * A real origin on loopback for the worker's reverse-proxy mode: pages with and without
- * slots, a slot streamed in tiny chunks, a redirect, an image, a non-UTF-8 page.
+ * slots, a slot streamed in tiny chunks, a redirect, an image, non-UTF-8 pages, a huge page
+ * without Content-Length, an echo of what it was sent, and faults (500, hanging before
+ * headers, hanging mid-body). A second server stands for an attacker's host and counts what
+ * reaches it; a closed port stands for an origin that is down.
  * Runs in Node (vitest globalSetup); tests get its URL with inject("originUrl"). The pages
  * themselves are in origin-pages.ts, so tests inside workerd can compare against them.
  */
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { TestProject } from "vitest/node";
-import { PLAIN_PAGE, PNG_BYTES, SLOT_PAGE, TIS620_BYTES } from "./origin-pages";
+import {
+  HANGING_BODY_HEAD, HUGE_PAGE_FILLER, HUGE_PAGE_FILLER_CHUNKS, HUGE_PAGE_HEAD, HUGE_PAGE_TAIL,
+  PLAIN_PAGE, PNG_BYTES, SLOT_PAGE, TIS620_BYTES, WINDOWS874_META_PAGE,
+} from "./origin-pages";
 
 const CHUNKED = [
   '<!doctype html><html><body><div data-ru', 'jai-slot="hero"><h1>de', 'fault ', 'he', 'ro</h1><p>pa', 'rt two</p></d', 'iv>',
   "<p>ท้าย", "หน้า end</p></body></html>",
 ];
 
-function handle(path: string, res: import("node:http").ServerResponse) {
+function handle(req: IncomingMessage, res: ServerResponse) {
+  const path = new URL(req.url ?? "/", "http://x").pathname;
   switch (path) {
+    case "/echo":
+      res.writeHead(200, { "content-type": "application/json" });
+      return res.end(JSON.stringify({ url: req.url, method: req.method, headers: req.headers }));
+    case "/windows-874-meta":
+      res.writeHead(200, { "content-type": "text/html" });
+      return res.end(WINDOWS874_META_PAGE);
+    case "/huge-chunked": {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.write(HUGE_PAGE_HEAD);
+      for (let i = 0; i < HUGE_PAGE_FILLER_CHUNKS; i++) res.write(HUGE_PAGE_FILLER);
+      return res.end(HUGE_PAGE_TAIL);
+    }
+    case "/error":
+      res.writeHead(500, { "content-type": "text/html; charset=utf-8" });
+      return res.end("<h1>origin error page</h1>");
+    case "/hang-headers":
+      return; // never answers
+    case "/hang-body":
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      return res.write(HANGING_BODY_HEAD); // and never ends
     case "/slots":
       res.writeHead(200, { "content-type": "text/html; charset=utf-8", "x-origin": "kept", "cache-control": "public, max-age=60" });
       return res.end(SLOT_PAGE);
@@ -42,16 +69,38 @@ function handle(path: string, res: import("node:http").ServerResponse) {
   }
 }
 
-let server: Server | undefined;
+const servers: Server[] = [];
+/** What reached the attacker's server (its /__hits answer excluded). */
+const attackerHits: string[] = [];
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (!address || typeof address === "string") throw new Error("loopback server has no port");
+  return `http://127.0.0.1:${address.port}`;
+}
 
 export async function setup(project: TestProject) {
-  server = createServer((req, res) => handle(new URL(req.url ?? "/", "http://x").pathname, res));
-  await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (!address || typeof address === "string") throw new Error("origin server has no port");
-  project.provide("originUrl", `http://127.0.0.1:${address.port}`);
+  project.provide("originUrl", await listen(handle));
+  project.provide(
+    "attackerUrl",
+    await listen((req, res) => {
+      if (req.url === "/__hits") return res.end(JSON.stringify(attackerHits));
+      attackerHits.push(`${req.method} ${req.url} cookie=${req.headers.cookie ?? ""}`);
+      res.end("attacker page");
+    }),
+  );
+  // A port that was listening a moment ago and no longer is: connection refused.
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+  const port = (closed.address() as { port: number }).port;
+  await new Promise((resolve) => closed.close(resolve));
+  project.provide("closedOriginUrl", `http://127.0.0.1:${port}`);
 }
 
 export async function teardown() {
-  await new Promise((resolve) => server?.close(resolve));
+  for (const server of servers) server.closeAllConnections();
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
 }

@@ -155,7 +155,11 @@ export const adminApi = new Hono<Env>()
     const answer = await runPreview(c);
     if (answer instanceof Response) return answer;
     const { input, result } = answer;
-    const url = new URL(input.path ?? "/", c.req.url);
+    // Joined to this site, never resolved: a path like "//other-host/x" stays on this host.
+    const url = new URL(c.req.url);
+    const [path = "/", query = ""] = (input.path ?? "/").split("?", 2);
+    url.pathname = path;
+    url.search = query;
     const origin = await fetchOrigin(new Request(url, { headers: { accept: "text/html" } }), c.env);
     if (!isRewritable(origin)) return c.text("that page cannot be previewed (not a 200 UTF-8 HTML page)", 422);
     const slots = new Map(
