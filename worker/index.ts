@@ -17,6 +17,7 @@ import type { Settings } from "./settings";
 
 export { Profile } from "./profile/profile";
 export { Stats } from "./stats/stats";
+export { Identity } from "./identity/identity";
 
 function buildApp(basePath: string) {
   const api = new Hono<{ Bindings: Settings }>()
@@ -33,7 +34,7 @@ function buildApp(basePath: string) {
     .route(basePath, api)
     .all("*", servePage);
   app.onError((error, c) => {
-    if (error instanceof HTTPException) return c.json({ error: error.message }, error.status);
+    if (error instanceof HTTPException) return error.res ? error.getResponse() : c.json({ error: error.message, path: "$" }, error.status);
     console.error("rujai:", error);
     return c.json({ error: "internal error" }, 500);
   });

@@ -13,6 +13,18 @@ export interface Settings extends Env {
   RULES_REFRESH_MS?: string;
   /** Time box for the segment lookup on a page request (ms). */
   DECIDE_BUDGET_MS?: string;
+  /** Secret: the admin API's bearer token; unset, the admin API is off. */
+  ADMIN_TOKEN?: string;
+  /** Secret: signs identify tokens (HS256), made by the site's backend. */
+  IDENTIFY_SECRET?: string;
+  /** The identify secret being replaced, accepted until every backend signs with the new one. */
+  IDENTIFY_SECRET_PREVIOUS?: string;
+  /** "1" accepts the old static `{userId, traits, signature}` identify (unsafe: replayable). */
+  IDENTIFY_LEGACY?: string;
+  /** Other origins whose pages may send event batches (comma-separated scheme://host[:port]). */
+  ALLOWED_ORIGINS?: string;
+  /** Bearer token of the backend's trusted server events (POST {base}/server/e). */
+  SERVER_TOKEN?: string;
   /** Signs segment snapshot cookies; defaults to IDENTIFY_SECRET (domain-separated). */
   SNAPSHOT_SECRET?: string;
 }

@@ -32,7 +32,8 @@ function test(t: PropTest, v: unknown): boolean {
   );
 }
 
-const matches = (e: StoredEvent, where?: Record<string, PropTest>) => Object.entries(where ?? {}).every(([k, t]) => test(t, e.props?.[k]));
+const matches = (e: StoredEvent, where?: Record<string, PropTest>) =>
+  Object.entries(where ?? {}).every(([k, t]) => test(t, k === "source" ? (e.source ?? "browser") : e.props?.[k]));
 
 export function reference(c: Condition, events: StoredEvent[], now: number, tz: string, traits: Record<string, unknown> = {}): boolean {
   const r = (x: Condition) => reference(x, events, now, tz, traits);

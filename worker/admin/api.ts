@@ -19,18 +19,14 @@ import { fetchOrigin } from "../edge/origin";
 import { isRewritable, rewriteSlots } from "../edge/rewrite";
 import { PreviewBody, handWrittenSubject, type PreviewSubject } from "./preview-input";
 import { statsOf } from "../stats/stats";
-import { jsonBody } from "../http/json-body";
+import { readJson, readText } from "../http/body";
 import { upliftAgainstHoldout } from "../core/attribution";
 import type { Settings } from "../settings";
 
 type Env = { Bindings: Settings };
 const MAX_RULES_BYTES = 256 * 1024;
 
-async function bodyText(c: Context<Env>): Promise<string> {
-  const text = await c.req.text();
-  if (new TextEncoder().encode(text).byteLength > MAX_RULES_BYTES) throw new RangeError(`at most ${MAX_RULES_BYTES} bytes`);
-  return text;
-}
+const bodyText = (c: Context<Env>) => readText(c.req.raw, MAX_RULES_BYTES);
 
 function refused(c: Context<Env>, validation: Extract<Validation, { ok: false }>) {
   return c.json({ valid: false, error: `the rules document has ${validation.errors.length} error(s); nothing was saved`, errors: validation.errors }, 400);
@@ -62,9 +58,7 @@ async function previewSubject(c: Context<Env>, input: PreviewBody, now: number):
 }
 
 async function parsePreview(c: Context<Env>): Promise<PreviewBody | Response> {
-  const body = await jsonBody(c);
-  if (body instanceof Response) return body;
-  const parsed = PreviewBody.safeParse(body.value);
+  const parsed = PreviewBody.safeParse(await readJson(c.req.raw, MAX_RULES_BYTES));
   if (!parsed.success) {
     return c.json({ error: "bad preview request", errors: parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })) }, 400);
   }
@@ -110,7 +104,7 @@ export const adminApi = new Hono<Env>()
     if (expected && current.text !== null && expected !== (await versionOf(current.text))) {
       return c.json({ error: `the rules changed since version ${expected}; reload and apply your change again` }, 409);
     }
-    const info = await saveVersion(c.env.RULES, text, authorOf(c.req.header("x-rujai-author")), summarizeChange(current.document, result.document));
+    const info = await saveVersion(c.env.RULES, text, result.document, authorOf(c.req.header("x-rujai-author")), summarizeChange(current.document, result.document));
     forgetRules();
     return c.json(info);
   })
@@ -121,12 +115,15 @@ export const adminApi = new Hono<Env>()
     return c.json({ ...found.info, document: JSON.parse(found.text) });
   })
   .post("/admin/rules/rollback", async (c) => {
-    const body = (await c.req.json().catch(() => ({}))) as { version?: unknown };
+    const body = ((await readJson(c.req.raw, 1024)) ?? {}) as { version?: unknown };
     if (typeof body.version !== "string") return c.json({ error: "give the version to roll back to", path: "$.version" }, 400);
     const found = await readVersion(c.env.RULES, body.version);
     if (!found) return c.json({ error: `no version ${body.version}`, path: "$.version" }, 404);
     const author = authorOf(c.req.header("x-rujai-author"));
-    const info = await saveVersion(c.env.RULES, found.text, author, `rollback to ${body.version} (${found.info.summary})`);
+    // Checked again: what was valid then may not be now (a segment name since taken, say).
+    const old = validateRulesText(found.text);
+    if (!old.ok) return refused(c, old);
+    const info = await saveVersion(c.env.RULES, found.text, old.document, author, `rollback to ${body.version} (${found.info.summary})`);
     forgetRules();
     return c.json(info);
   })

@@ -8,13 +8,14 @@ import { buildProfile, type ProfileView, type StoredEvent, type VisitContext } f
 import { durationMs } from "../core/duration";
 import { DURATION } from "../rules/schema";
 import type { TemplateVars } from "../core/template";
+import { EpochMs, Timezone } from "../core/vocabulary";
 
 const Scalar = z.union([z.string().max(256), z.number(), z.boolean()]);
 const PreviewEvent = z.strictObject({
   type: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/),
   /** "2h", "3d" before the preview time; or `ts` in epoch ms. */
   ago: z.string().regex(DURATION, 'a duration like "30m"').optional(),
-  ts: z.number().optional(),
+  ts: EpochMs.optional(),
   props: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -26,7 +27,7 @@ export const PreviewBody = z.strictObject({
       traits: z.record(z.string(), Scalar).default({}),
       context: z
         .strictObject({
-          timezone: z.string().optional(),
+          timezone: Timezone.optional(),
           country: z.string().optional(),
           device: z.string().optional(),
           browser: z.string().optional(),
@@ -39,7 +40,7 @@ export const PreviewBody = z.strictObject({
     })
     .optional(),
   /** ISO time or epoch ms; default now. */
-  at: z.union([z.iso.datetime({ offset: true }), z.number()]).optional(),
+  at: z.union([z.iso.datetime({ offset: true }), EpochMs]).optional(),
   /** A draft rules document to preview instead of the saved one. */
   rules: z.unknown().optional(),
   /** For page previews: which page of the site. */

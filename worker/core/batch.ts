@@ -1,10 +1,24 @@
 /**
  * Checks an incoming event batch against the contract limits (sdk/src/wire.ts) and corrects
  * the browser's clock by `sentAt`. A batch-level problem refuses the whole batch with a status
- * and the JSON path; a bad event is rejected alone, with a reason, and the rest are kept. Pure.
+ * and the JSON path; a bad event is rejected alone, with a reason, and the rest are kept.
+ * Beyond the shape: impressions and clicks must name a rule and variant that exist (current
+ * or recent), and money must be money (a finite, non-negative amount under a ceiling). Pure.
  */
 import { EVENT_TYPE_PATTERN, LIMITS, type JsonValue, type WireRejection } from "../../sdk/src/wire";
 import type { StoredEvent } from "./profile";
+import { unknownExposure, type KnownRules } from "./known-rules";
+
+/**
+ * The most the browser's clock is corrected by. Its events are moved by the offset `sentAt`
+ * shows, but only this far: a client that claims a clock hours off cannot back-date its events
+ * by hours (a cart that looks 31 minutes old at once). Honest clocks are within seconds.
+ */
+export const MAX_CLOCK_CORRECTION_MS = 10 * 60_000;
+/** An order value above this is a typo or an attack, in any currency rujai serves. */
+export const MAX_ORDER_VALUE = 100_000_000;
+const MONEY_TYPES = new Set(["purchase", "begin_checkout", "add_to_cart", "remove_from_cart", "view_item"]);
+const MONEY_PROPS = ["value", "price"];
 
 export interface BatchProblem {
   status: 400 | 413;
@@ -18,7 +32,7 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 const MAX_PROPS = 32;
 const MAX_DEPTH = 3;
 
-export function parseBatch(body: string, now: number): BatchResult {
+export function parseBatch(body: string, now: number, known: KnownRules): BatchResult {
   const bytes = new TextEncoder().encode(body).byteLength;
   if (bytes > LIMITS.maxBatchBytes) {
     return problem(413, `batch is ${bytes} bytes; at most ${LIMITS.maxBatchBytes} are accepted`, "$");
@@ -38,12 +52,12 @@ export function parseBatch(body: string, now: number): BatchResult {
   if (events.length > LIMITS.maxEvents) {
     return problem(400, `at most ${LIMITS.maxEvents} events per batch (got ${events.length})`, "$.events");
   }
-  // The browser's clock may be off; its events are moved by the same offset as sentAt.
-  const skew = now - sentAt;
+  // The browser's clock may be off; its events are moved by the same offset as sentAt (bounded).
+  const skew = Math.max(-MAX_CLOCK_CORRECTION_MS, Math.min(MAX_CLOCK_CORRECTION_MS, now - sentAt));
   const kept: StoredEvent[] = [];
   const rejected: WireRejection[] = [];
   events.forEach((raw, index) => {
-    const result = checkEvent(raw, skew, now);
+    const result = checkEvent(raw, skew, now, known);
     if (typeof result === "string") {
       const id = isObject(raw) && typeof raw.id === "string" ? raw.id.slice(0, 64) : undefined;
       rejected.push(id === undefined ? { index, reason: result } : { index, id, reason: result });
@@ -52,7 +66,7 @@ export function parseBatch(body: string, now: number): BatchResult {
   return { ok: true, events: kept, rejected };
 }
 
-function checkEvent(raw: unknown, skew: number, now: number): StoredEvent | string {
+function checkEvent(raw: unknown, skew: number, now: number, known: KnownRules): StoredEvent | string {
   if (!isObject(raw)) return "event must be an object";
   const { id, type, ts, props } = raw;
   if (typeof id !== "string" || !ID_PATTERN.test(id)) return "id must be 8–64 characters of [A-Za-z0-9_-] (a uuid)";
@@ -61,10 +75,10 @@ function checkEvent(raw: unknown, skew: number, now: number): StoredEvent | stri
   const corrected = Math.round(ts + skew);
   if (corrected < now - LIMITS.maxPastMs) return "ts is more than 7 days old";
   if (corrected > now + LIMITS.maxFutureMs) return "ts is more than 5 minutes in the future";
-  if (props === undefined) return { id, type, ts: corrected };
-  if (!isObject(props)) return "props must be an object";
-  const bad = checkValue(props, "props", 0);
+  if (props !== undefined && !isObject(props)) return "props must be an object";
+  const bad = (props && checkValue(props, "props", 0)) || meaningOf(type, props ?? {}, known);
   if (bad) return bad;
+  if (props === undefined) return { id, type, ts: corrected };
   // checkValue has walked every value: only JSON scalars, arrays and objects remain.
   return { id, type, ts: corrected, props: props as Record<string, JsonValue> };
 }
@@ -83,6 +97,18 @@ function checkValue(value: unknown, path: string, depth: number): string | undef
     if (key.length > 64) return `${path} has a key longer than 64 characters`;
     const bad = checkValue(child, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`, depth + 1);
     if (bad) return bad;
+  }
+  return undefined;
+}
+
+/** What the shape cannot say: exposures of real rules, amounts that are money. */
+function meaningOf(type: string, props: Record<string, unknown>, known: KnownRules): string | undefined {
+  if (type === "impression" || type === "click") return unknownExposure(known, props.rule, props.variant);
+  if (!MONEY_TYPES.has(type)) return undefined;
+  for (const key of MONEY_PROPS) {
+    const amount = props[key];
+    if (amount === undefined) continue;
+    if (typeof amount !== "number" || amount < 0 || amount > MAX_ORDER_VALUE) return `props.${key} must be an amount from 0 to ${MAX_ORDER_VALUE}`;
   }
   return undefined;
 }

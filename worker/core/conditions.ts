@@ -356,12 +356,16 @@ function days(names: readonly DayName[]): Leaf {
 }
 
 type EventMatcher = (e: StoredEvent) => boolean;
+export const sourceOf = (e: StoredEvent): "server" | "browser" => e.source ?? "browser";
 const ANY_EVENT: EventMatcher = () => true;
 
 function compileWhere(where: Record<string, PropTest> | undefined): EventMatcher {
   if (!where) return ANY_EVENT;
   const tests = Object.entries(where).map(([key, test]) => {
     const check = compilePropTest(test);
+    // `source` is who sent the event ("server" from the backend, else "browser"), never a prop
+    // a browser could set.
+    if (key === "source") return (e: StoredEvent) => check(sourceOf(e));
     return (e: StoredEvent) => check(e.props?.[key]);
   });
   return (e) => tests.every((t) => t(e));

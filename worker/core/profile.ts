@@ -5,8 +5,14 @@
 import type { WireEvent } from "../../sdk/src/wire";
 import { lifetimeOf, type Lifetime } from "./scores";
 
-/** An event as kept: the wire event with its timestamp corrected to the server's clock. */
-export type StoredEvent = WireEvent;
+/**
+ * An event as kept: the wire event with its timestamp corrected to the server's clock, and
+ * `source: "server"` when the site's backend sent it (POST {base}/server/e); browser events
+ * carry no source. Rules can require `where: {source: "server"}` for what money depends on.
+ */
+export interface StoredEvent extends WireEvent {
+  source?: "server";
+}
 
 /** The request-time facts a condition may use (timezone from `request.cf` or the rules). */
 export interface VisitContext {

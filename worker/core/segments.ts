@@ -4,6 +4,7 @@
  * names whether the answer is computed in the Profile Durable Object or, for a visitor with
  * no history, at the edge. Pure.
  */
+import { exposuresOf, type KnownRules } from "./known-rules";
 import type { Condition, RulesDocument, SlotRule } from "../rules/schema";
 import { allOf, compileCondition, compileSchedule, type CompiledCondition, type EvalState } from "./conditions";
 import { compileTemplate, type Template } from "./template";
@@ -33,6 +34,8 @@ export interface CompiledRules {
   readonly slots: ReadonlyMap<string, readonly CompiledSlotRule[]>;
   /** False when no condition reads event history: the edge can decide without the profile. */
   readonly usesHistory: boolean;
+  /** Rule and variant ids an impression or click may name (the store adds recent rules). */
+  readonly known: KnownRules;
 }
 
 export interface SegmentResult {
@@ -81,7 +84,7 @@ export function compileRules(document: RulesDocument, version: string): Compiled
     compiled.sort((a, b) => (b.rule.priority ?? 0) - (a.rule.priority ?? 0));
     slots.set(slot, compiled);
   }
-  return { version, document, segments, slots, usesHistory };
+  return { version, document, segments, slots, usesHistory, known: exposuresOf(document) };
 }
 
 /** Which segments hold for `profile` at `now`, and when that could next change. */

@@ -1,22 +1,26 @@
-/** POST {base}/e — an event batch from the SDK (JSON or a text/plain beacon). */
+/**
+ * POST {base}/e — an event batch from the SDK (JSON or a text/plain beacon). The body is read
+ * with the contract's 64 KiB limit counted as it streams. Pages of this site, and of the
+ * origins in ALLOWED_ORIGINS, may send; other sites may not.
+ */
 import { Hono } from "hono";
-import { HTTPException } from "hono/http-exception";
 import { parseBatch } from "../core/batch";
 import { currentRules } from "../rules/store";
 import { visitContext } from "../http/context";
 import { visitorCookie, visitorOf } from "../http/visitor";
 import { profileOf, snapshotOf } from "../edge/decide";
 import { snapshotCookie, snapshotSecret } from "../http/snapshot";
+import { readText, refuse } from "../http/body";
+import { allowedOrigins, crossSiteRefusal } from "../http/same-site";
 import { LIMITS, type WireIngestResult } from "../../sdk/src/wire";
 import type { Settings } from "../settings";
 
 export const events = new Hono<{ Bindings: Settings }>().post("/e", async (c) => {
   const now = Date.now();
-  const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > LIMITS.maxBatchBytes) {
-    throw new HTTPException(413, { message: `batch is ${declared} bytes; at most ${LIMITS.maxBatchBytes} are accepted` });
-  }
-  const batch = parseBatch(await c.req.text(), now);
+  const crossSite = crossSiteRefusal(c.req.raw, allowedOrigins(c.env.ALLOWED_ORIGINS));
+  if (crossSite) refuse(403, `${crossSite} (list the site's other origins in ALLOWED_ORIGINS)`);
+  const rules = await currentRules(c.env, now);
+  const batch = parseBatch(await readText(c.req.raw, LIMITS.maxBatchBytes), now, rules.known);
   if (!batch.ok) return c.json({ error: batch.message, path: batch.path }, batch.status);
   if (batch.events.length === 0 && batch.rejected.length > 0) {
     return c.json({ error: "no event in the batch was valid", kept: 0, duplicates: 0, rejected: batch.rejected }, 400);
@@ -26,7 +30,6 @@ export const events = new Hono<{ Bindings: Settings }>().post("/e", async (c) =>
     const reason = visitor.isBot ? "bots are not profiled" : "Global Privacy Control";
     return c.json({ kept: 0, duplicates: 0, rejected: batch.rejected, stored: false, reason }, 202);
   }
-  const rules = await currentRules(c.env, now);
   // The page the events come from is the batch's Referer: its UTM tags belong to the visit.
   const context = visitContext(c.req.raw, rules, c.env.DEFAULT_TIMEZONE, c.req.header("referer") ?? c.req.url);
   const outcome = await profileOf(c.env, visitor.id).ingest(batch.events, context, now);

@@ -1,65 +1,77 @@
 /**
- * POST {base}/identify — links the visitor to a user id signed by the site's backend
- * (hex HMAC-SHA256 of the id under IDENTIFY_SECRET) and stores their traits (tier, points,
- * birth month, tags …). A bad or missing signature gets 403 and changes nothing.
+ * POST {base}/identify `{"token"}` — links the visitor to the user a token from the site's
+ * backend names (identify-token.ts: a JWT for this login only, with the traits inside it).
+ * A bad, expired or replayed token gets 403 and changes nothing; so does a call from another
+ * site (login CSRF). The static `{userId, traits, signature}` form is refused unless the
+ * operator opts in with IDENTIFY_LEGACY=1 (unsafe: it can be replayed forever).
  *
  * The visitor's anonymous profile merges into the user's profile (events deduped by id), and
- * the cookie then names the user's profile by a key derived from the user id with the
- * secret — so a second device that identifies as the same user shares it, and nobody can
- * derive another user's key without the secret.
+ * the cookie then names the user's profile by a random key the user's Identity object keeps —
+ * so a second device that identifies as the same user shares it, nobody can derive another
+ * user's key, and rotating IDENTIFY_SECRET orphans no profile.
  */
 import { Hono } from "hono";
 import { z } from "zod";
 import { profileOf } from "../edge/decide";
 import { visitorCookie, visitorOf } from "../http/visitor";
-import { sign, verify } from "../http/signature";
+import { verify } from "../http/signature";
+import { readJson, refuse } from "../http/body";
+import { crossSiteRefusal } from "../http/same-site";
+import { verifyIdentifyToken, type IdentifyClaims } from "../http/identify-token";
+import { identityOf } from "../identity/identity";
+import { Traits, UserId } from "../core/vocabulary";
 import { jsonPath } from "../rules/validate";
-import { jsonBody } from "../http/json-body";
 import type { Settings } from "../settings";
 
-const TraitValue = z.union([z.string().max(256), z.number().finite(), z.boolean()]);
-export const IdentifyBody = z.strictObject({
-  userId: z.string().min(1).max(128),
-  traits: z
-    .record(z.string().regex(/^[a-z_][a-z0-9_]{0,63}$/, "trait names are lowercase letters, digits and _"), TraitValue)
-    .refine((t) => Object.keys(t).length <= 50, "at most 50 traits")
-    .default({}),
-  signature: z.string(),
-});
+const MAX_IDENTIFY_BYTES = 8 * 1024;
+
+const TokenBody = z.strictObject({ token: z.string().min(1).max(4096) });
+/** The old static form; accepted only with IDENTIFY_LEGACY=1. */
+export const LegacyBody = z.strictObject({ userId: UserId, traits: Traits.default({}), signature: z.string() });
 
 export const identify = new Hono<{ Bindings: Settings }>().post("/identify", async (c) => {
-  const body = await jsonBody(c);
-  if (body instanceof Response) return body;
-  const parsed = IdentifyBody.safeParse(body.value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return c.json({ error: issue.message, path: jsonPath(issue.path) }, 400);
-  }
+  const crossSite = crossSiteRefusal(c.req.raw);
+  if (crossSite) refuse(403, crossSite);
   const secret = c.env.IDENTIFY_SECRET;
-  if (!secret) return c.json({ error: "identify is not configured (set the IDENTIFY_SECRET secret)" }, 503);
-  const { userId, traits, signature } = parsed.data;
-  if (!(await verify(userId, signature, secret))) {
-    return c.json({ error: "signature does not match the user id", path: "$.signature" }, 403);
-  }
+  if (!secret) refuse(503, "identify is not configured (set the IDENTIFY_SECRET secret)");
+  const now = Date.now();
+  const claims = await claimsOf(await readJson(c.req.raw, MAX_IDENTIFY_BYTES), c.env, now);
+
   const visitor = visitorOf(c.req.raw);
   if (!visitor.mayStore) return c.json({ identified: false, reason: visitor.isBot ? "bots are not profiled" : "Global Privacy Control" }, 202);
-  const userKey = await userProfileKey(userId, secret);
+  const claim = await identityOf(c.env, claims.userId).claim(claims.jti, claims.expiresAt, now);
+  if (!claim.ok) refuse(403, claim.reason, "$.token.jti");
+  const userKey = claim.profileKey;
   const user = profileOf(c.env, userKey);
   if (!visitor.isNew && visitor.id !== userKey) {
     // Copy first, erase after: a failure in between leaves both, never neither.
     const anonymous = profileOf(c.env, visitor.id);
     const { events, traits: earlier, context } = await anonymous.data();
-    if (events.length) await user.ingest(events, context ?? { timezone: c.env.DEFAULT_TIMEZONE ?? "UTC" }, Date.now(), true);
-    await user.identify(userId, { ...earlier, ...traits });
+    if (events.length) await user.ingest(events, context ?? { timezone: c.env.DEFAULT_TIMEZONE ?? "UTC" }, now, true);
+    await user.identify(claims.userId, { ...earlier, ...claims.traits });
     await anonymous.erase();
   } else {
-    await user.identify(userId, traits);
+    await user.identify(claims.userId, claims.traits);
   }
   if (visitor.id !== userKey) c.header("set-cookie", visitorCookie(userKey));
   return c.json({ identified: true });
 });
 
-/** The user's profile key: "u-" + 40 hex of HMAC("profile:" + userId), unlike the site's signature. */
-export async function userProfileKey(userId: string, secret: string): Promise<string> {
-  return `u-${(await sign(`profile:${userId}`, secret)).slice(0, 40)}`;
+/** The verified claims of the body, or a refusal (400 malformed, 403 not believed). */
+async function claimsOf(body: unknown, env: Settings, now: number): Promise<Omit<IdentifyClaims, "jti"> & { jti: string | null }> {
+  const token = TokenBody.safeParse(body);
+  if (token.success) {
+    const secrets = [env.IDENTIFY_SECRET, env.IDENTIFY_SECRET_PREVIOUS].filter((s): s is string => Boolean(s));
+    const checked = await verifyIdentifyToken(token.data.token, secrets, now);
+    if (!checked.ok) refuse(403, checked.reason, checked.path);
+    return checked.claims;
+  }
+  const legacy = LegacyBody.safeParse(body);
+  if (!legacy.success) {
+    if (typeof body === "object" && body !== null && "signature" in body) refuse(400, legacy.error.issues[0]!.message, jsonPath(legacy.error.issues[0]!.path));
+    refuse(400, 'send {"token": "<JWT from your backend>"}', "$.token");
+  }
+  if (env.IDENTIFY_LEGACY !== "1") refuse(403, "the static signature form is off (it can be replayed); send a token, or set IDENTIFY_LEGACY=1", "$.signature");
+  if (!(await verify(legacy.data.userId, legacy.data.signature, env.IDENTIFY_SECRET!))) refuse(403, "signature does not match the user id", "$.signature");
+  return { userId: legacy.data.userId, traits: legacy.data.traits, jti: null, expiresAt: now };
 }

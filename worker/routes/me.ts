@@ -6,7 +6,17 @@ import { Hono } from "hono";
 import { profileOf } from "../edge/decide";
 import { clearVisitorCookie, visitorOf } from "../http/visitor";
 import { clearSnapshotCookie } from "../http/snapshot";
+import { crossSiteRefusal } from "../http/same-site";
+import { refuse } from "../http/body";
+import type { MiddlewareHandler } from "hono";
 import type { Settings } from "../settings";
+
+/** Erase and logout change who the browser is: only this site's own pages may ask. */
+const sameSiteOnly: MiddlewareHandler = async function sameSiteOnly(c, next) {
+  const crossSite = crossSiteRefusal(c.req.raw);
+  if (crossSite) refuse(403, crossSite);
+  await next();
+};
 
 const isPublic = (s: { name: string }) => !s.name.startsWith("@");
 
@@ -28,7 +38,7 @@ export const me = new Hono<{ Bindings: Settings }>()
       context: data.context,
     });
   })
-  .delete("/me", async (c) => {
+  .delete("/me", sameSiteOnly, async (c) => {
     const visitor = visitorOf(c.req.raw);
     if (!visitor.isNew) await profileOf(c.env, visitor.id).erase();
     c.header("set-cookie", clearVisitorCookie());
@@ -36,7 +46,7 @@ export const me = new Hono<{ Bindings: Settings }>()
     c.header("cache-control", "private, no-store");
     return c.json({ erased: !visitor.isNew });
   })
-  .post("/reset", (c) => {
+  .post("/reset", sameSiteOnly, (c) => {
     c.header("set-cookie", clearVisitorCookie());
     c.header("set-cookie", clearSnapshotCookie(), { append: true });
     return c.json({ reset: true });

@@ -3,7 +3,10 @@
  * `rules:history:<newest-first key>` with who, when and a change summary as KV metadata, so
  * the history lists without reading each document. At most MAX_VERSIONS are kept.
  */
-import { RULES_KEY, versionOf } from "./store";
+import { parseRecent, RECENT_RULES_KEY, RULES_KEY, versionOf } from "./store";
+import { rememberRules } from "../core/known-rules";
+import type { RulesDocument } from "./schema";
+import { validateRulesText } from "./validate";
 
 const PREFIX = "rules:history:";
 const MAX_VERSIONS = 100;
@@ -20,9 +23,18 @@ function historyKey(savedAt: number, version: string): string {
   return `${PREFIX}${String(9_999_999_999_999 - savedAt).padStart(13, "0")}:${version}`;
 }
 
-export async function saveVersion(kv: KVNamespace, text: string, author: string, summary: string, now = Date.now()): Promise<VersionInfo> {
+/**
+ * Saves `text` (already validated as `document`) as the serving version. The rules it
+ * replaces stay "recent" for 30 days, so their impressions and clicks still count.
+ */
+export async function saveVersion(kv: KVNamespace, text: string, document: RulesDocument, author: string, summary: string, now = Date.now()): Promise<VersionInfo> {
   const info: VersionInfo = { version: await versionOf(text), savedAt: now, author, summary };
   await kv.put(historyKey(now, info.version), text, { metadata: info });
+  const [servingText, recentText] = await Promise.all([kv.get(RULES_KEY), kv.get(RECENT_RULES_KEY)]);
+  let recent = parseRecent(recentText);
+  const serving = servingText === null ? null : validateRulesText(servingText);
+  if (serving?.ok) recent = rememberRules(recent, serving.document, now);
+  await kv.put(RECENT_RULES_KEY, JSON.stringify(rememberRules(recent, document, now)));
   await kv.put(RULES_KEY, text);
   await prune(kv);
   return info;

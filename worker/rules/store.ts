@@ -6,12 +6,16 @@
  */
 import { compileRules, type CompiledRules } from "../core/segments";
 import { validateRulesText } from "./validate";
+import { knownRules, type RecentRules } from "../core/known-rules";
 
 export const RULES_KEY = "rules";
+/** Rules that served in the last 30 days (core/known-rules.ts), written by every save. */
+export const RECENT_RULES_KEY = "rules:recent";
 const DEFAULT_REFRESH_MS = 5_000;
 
 interface Cached {
   text: string | null;
+  recent: string | null;
   rules: CompiledRules;
   checkedAt: number;
 }
@@ -38,25 +42,35 @@ export function currentRules(env: RulesSource, now = Date.now()): Promise<Compil
 }
 
 async function refresh(kv: KVNamespace, now: number): Promise<CompiledRules> {
-  const text = await kv.get(RULES_KEY);
-  if (cached && cached.text === text) {
+  const [text, recent] = await Promise.all([kv.get(RULES_KEY), kv.get(RECENT_RULES_KEY)]);
+  if (cached && cached.text === text && cached.recent === recent) {
     cached.checkedAt = now;
     return cached.rules;
   }
   const previous = cached?.rules ?? EMPTY;
   if (text === null) {
-    cached = { text, rules: EMPTY, checkedAt: now };
+    cached = { text, recent, rules: EMPTY, checkedAt: now };
     return EMPTY;
   }
   const result = validateRulesText(text);
   if (!result.ok) {
     console.warn(`rujai: KV "rules" is invalid, serving version ${previous.version}`, result.errors.slice(0, 5));
-    cached = { text, rules: previous, checkedAt: now };
+    cached = { text, recent, rules: previous, checkedAt: now };
     return previous;
   }
-  const rules = compileRules(result.document, await versionOf(text));
-  cached = { text, rules, checkedAt: now };
+  const compiled = compileRules(result.document, await versionOf(text));
+  const rules = { ...compiled, known: knownRules(result.document, parseRecent(recent), now) };
+  cached = { text, recent, rules, checkedAt: now };
   return rules;
+}
+
+export function parseRecent(text: string | null): RecentRules {
+  try {
+    const value: unknown = text === null ? {} : JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as RecentRules) : {};
+  } catch {
+    return {};
+  }
 }
 
 /** Drops this isolate's copy, so the next request reads KV (after an admin save). */

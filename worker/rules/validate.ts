@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import { CONDITION_KEYS, RulesDocument, type Condition } from "./schema";
 import { isTimezone } from "../core/clock";
+import { MAX_JSON_DEPTH, tooDeep } from "../core/json-depth";
 import { KNOWN_PLACEHOLDERS, unknownPlaceholders } from "../core/template";
 
 export interface RuleError {
@@ -27,6 +28,10 @@ export function validateRulesText(text: string): Validation {
 }
 
 export function validateRules(value: unknown): Validation {
+  // Checked first: the schema walks conditions recursively, and 5,000 nested `not`s would
+  // overflow its stack.
+  const deep = tooDeep(value);
+  if (deep) return { ok: false, errors: [{ path: deep, message: `nested more than ${MAX_JSON_DEPTH} levels deep` }] };
   const parsed = RulesDocument.safeParse(value);
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.flatMap((i) => explain(i, [])) };
   const errors = semanticErrors(parsed.data);
