@@ -16,6 +16,14 @@ export default defineConfig({
                 RULES_REFRESH_MS: "0",
                 ADMIN_TOKEN: "test-admin-token",
                 IDENTIFY_SECRET: "test-identify-secret",
+                SERVER_TOKEN: "test-server-token",
+              },
+              // The suite sends thousands of requests from one "visitor" and one address; the
+              // real limits are in wrangler.toml. TIGHT_LIMIT lets the rate-limit tests reach 429.
+              ratelimits: {
+                VISITOR_LIMIT: { simple: { limit: 100_000, period: 60 } },
+                ADDRESS_LIMIT: { simple: { limit: 100_000, period: 60 } },
+                TIGHT_LIMIT: { simple: { limit: 3, period: 60 } },
               },
             },
           }),

@@ -13,6 +13,8 @@ import { adminApi } from "./admin/api";
 import { adminPage } from "./admin/page";
 import { extraScript, script } from "./routes/script";
 import { servePage } from "./edge/page";
+import { serverEvents } from "./routes/server-events";
+import { rateLimited } from "./http/rate-limit";
 import type { Settings } from "./settings";
 
 export { Profile } from "./profile/profile";
@@ -21,7 +23,14 @@ export { Identity } from "./identity/identity";
 
 function buildApp(basePath: string) {
   const api = new Hono<{ Bindings: Settings }>()
+    // What browsers call is rate-limited per visitor and per address.
+    .use("/e", rateLimited)
+    .use("/decide", rateLimited)
+    .use("/identify", rateLimited)
+    .use("/me", rateLimited)
+    .use("/reset", rateLimited)
     .route("/", events)
+    .route("/", serverEvents)
     .route("/", decideRoute)
     .route("/", me)
     .route("/", identify)

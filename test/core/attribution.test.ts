@@ -20,6 +20,13 @@ describe("statDeltas", () => {
     const added = [seen(0), e("purchase", 8 * 24, { value: 100 })];
     expect(statDeltas(buildProfile(added), added)[0]).toMatchObject({ conversions: 0 });
   });
+  it("a visitor converts at most once per window: a second purchase two days later adds revenue only", () => {
+    const history = [seen(0), e("purchase", 10, { value: 500 })];
+    const added = [e("purchase", 58, { value: 700 })];
+    expect(statDeltas(buildProfile([...history, ...added]), added)[0]).toMatchObject({ conversions: 0, revenue: 700 });
+    const allAtOnce = [seen(0), e("purchase", 10, { value: 500 }), e("purchase", 58, { value: 700 })];
+    expect(statDeltas(buildProfile(allAtOnce), allAtOnce)[0]).toMatchObject({ conversions: 1, revenue: 1200 });
+  });
 });
 
 describe("uplift against the holdout", () => {

@@ -15,7 +15,7 @@ const run = (...args: string[]) =>
 describe("rules CLI", () => {
   it("validates the demo rules", async () => {
     const r = await run("validate", "demo-site/rules.json");
-    expect(r).toMatchObject({ code: 0, stdout: "✓ demo-site/rules.json is valid: 5 segments, 5 slot rules\n" });
+    expect(r).toMatchObject({ code: 0, stdout: "✓ demo-site/rules.json is valid: 6 segments, 6 slot rules\n" });
   });
   it("lists every error with its JSON path and exits 1", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "rules-")), "bad.json");

@@ -6,17 +6,36 @@ import { env, exports } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import worker from "../../worker/index";
 import type { Settings } from "../../worker/settings";
+import { visitorCookie } from "../../worker/http/visitor";
 import type { RulesDocument } from "../../worker/rules/schema";
 import type { WireEvent } from "../../sdk/src/wire";
 
 export const testEnv = env as unknown as Settings;
 
 /** The worker behind a real fetch: each call is its own request context, as in production. */
-export const viaFetch = (input: string, init?: RequestInit) => (exports as unknown as { default: Fetcher }).default.fetch(input, init);
+export const viaFetch = async (input: string, init?: RequestInit) =>
+  (exports as unknown as { default: Fetcher }).default.fetch(await signedCookies(new Request(input, init), testEnv));
 
-export async function call(request: Request, overrides: Partial<Settings> = {}): Promise<Response> {
+/**
+ * Tests name visitors by their bare id (`cookieFor(id)`); a browser holds the worker's signed
+ * `rujai_id=<id>.<MAC>`. Requests are given the signed form the worker would have set, unless
+ * a test sends a forged cookie on purpose (`sign: false`).
+ */
+async function signedCookies(request: Request, settings: Settings): Promise<Request> {
+  const cookie = request.headers.get("cookie");
+  const bare = cookie && /(?:^|;\s*)rujai_id=([A-Za-z0-9-]{16,64})(?=;|$)/.exec(cookie);
+  if (!bare) return request;
+  const signed = (await visitorCookie(bare[1]!, settings)).split(";")[0]!;
+  const headers = new Headers(request.headers);
+  headers.set("cookie", cookie.replace(`rujai_id=${bare[1]}`, signed));
+  return new Request(request, { headers });
+}
+
+export async function call(request: Request, overrides: Partial<Settings> = {}, { sign = true } = {}): Promise<Response> {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, { ...testEnv, ...overrides }, ctx);
+  const settings = { ...testEnv, ...overrides };
+  const signed = sign ? await signedCookies(request, settings) : request;
+  const response = await worker.fetch(signed as Request<unknown, IncomingRequestCfProperties>, settings, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }

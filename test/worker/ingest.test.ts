@@ -56,7 +56,8 @@ describe("POST /rujai/e", () => {
   it("sets the visitor cookie on the first batch", async () => {
     const res = await sendEvents(undefined, [event("page_view")]);
     const [visitor, snapshot] = setCookies(res);
-    expect(visitor).toMatch(/^rujai_id=[0-9a-f-]{36}; Path=\/; Max-Age=34560000; HttpOnly; Secure; SameSite=Lax$/);
+    // The id and its MAC: an edited id is a new visitor.
+    expect(visitor).toMatch(/^rujai_id=[0-9a-f-]{36}\.[\w-]{22}; Path=\/; Max-Age=34560000; HttpOnly; Secure; SameSite=Lax$/);
     expect(snapshot).toMatch(/^rujai_seg=[\w-]+\.[\w-]+; Path=\/; Max-Age=\d+; HttpOnly; Secure; SameSite=Lax$/);
   });
 });

@@ -1,5 +1,5 @@
 /** What each rule achieved: per-variant counts against the holdout, from visitors' own events. */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { call, event, newVisitor, putRules, sendEvents } from "../support/worker";
 import { bucket } from "../../worker/core/hash";
 
@@ -19,10 +19,20 @@ describe("GET /rujai/admin/stats", () => {
       if (variant === "a") events.push(event("click", seen));
       await sendEvents(v, events);
     }
-    const res = await call(new Request("https://shop.test/rujai/admin/stats?days=7", { headers: { authorization: "Bearer test-admin-token" } }));
-    const body = (await res.json()) as {
+    type Body = {
       slots: Array<{ slot: string; rules: Array<{ rule: string; variants: Array<{ variant: string; visitors: number; impressions: number; clicks: number; conversions: number; revenue: number }>; uplift: Array<{ variant: string; relative: number | null }> }> }>;
     };
+    // Statistics are counted beside the ingest, not in its way: wait (bounded) until they are in.
+    const body = await vi.waitFor(
+      async () => {
+        const res = await call(new Request("https://shop.test/rujai/admin/stats?days=7", { headers: { authorization: "Bearer test-admin-token" } }));
+        const answer = (await res.json()) as Body;
+        const counted = answer.slots[0]!.rules[0]!.variants.reduce((sum, v) => sum + v.visitors, 0);
+        if (counted !== 40) throw new Error(`${counted} of 40 visitors counted so far`);
+        return answer;
+      },
+      { timeout: 5_000, interval: 50 },
+    );
     const rule = body.slots[0]!.rules[0]!;
     const held = visitors.filter((v) => bucket(v, "promo-x:holdout") < 0.5).length;
     const a = rule.variants.find((v) => v.variant === "a")!;

@@ -53,20 +53,38 @@ export function statDeltas(profile: ProfileView, added: readonly StoredEvent[]):
       delta(rule, variant).clicks++;
     } else if (e.type === "purchase") {
       const value = Number(e.props?.value);
-      const exposed = new Set<string>();
-      for (let i = firstAfter(impressions, e.ts - ATTRIBUTION_WINDOW_MS); i < impressions.length && impressions[i]!.ts <= e.ts; i++) {
-        const p = impressions[i]!.props ?? {};
-        if (typeof p.rule === "string" && typeof p.variant === "string") exposed.add(keyOf(p.rule, p.variant));
-      }
-      for (const key of exposed) {
+      for (const key of exposedBefore(impressions, e.ts)) {
         const [rule, variant] = key.split("\u0000") as [string, string];
         const d = delta(rule, variant);
-        d.conversions++;
+        // A visitor converts at most once per window: a second purchase within 7 days of a
+        // purchase already credited to this rule and variant adds revenue, not a conversion.
+        if (!creditedWithin(profile, impressions, key, e)) d.conversions++;
         if (Number.isFinite(value)) d.revenue += value;
       }
     }
   }
   return [...deltas.values()];
+}
+
+/** The rule/variant keys with an impression in the 7 days up to `ts`. */
+function exposedBefore(impressions: readonly StoredEvent[], ts: number): Set<string> {
+  const exposed = new Set<string>();
+  for (let i = firstAfter(impressions, ts - ATTRIBUTION_WINDOW_MS); i < impressions.length && impressions[i]!.ts <= ts; i++) {
+    const p = impressions[i]!.props ?? {};
+    if (typeof p.rule === "string" && typeof p.variant === "string") exposed.add(keyOf(p.rule, p.variant));
+  }
+  return exposed;
+}
+
+/** Whether an earlier purchase within the window before `purchase` was already credited to `key`. */
+function creditedWithin(profile: ProfileView, impressions: readonly StoredEvent[], key: string, purchase: StoredEvent): boolean {
+  const purchases = profile.byType.get("purchase") ?? [];
+  for (let i = firstAfter(purchases, purchase.ts - ATTRIBUTION_WINDOW_MS - 1); i < purchases.length; i++) {
+    const earlier = purchases[i]!;
+    if (earlier.ts > purchase.ts || earlier === purchase) break;
+    if (earlier.id !== purchase.id && exposedBefore(impressions, earlier.ts).has(key)) return true;
+  }
+  return false;
 }
 
 export interface VariantStats extends Counts {

@@ -28,11 +28,32 @@ export interface BatchProblem {
 
 export type BatchResult = { ok: true; events: StoredEvent[]; rejected: WireRejection[] } | ({ ok: false } & BatchProblem);
 
+/** A server batch's events also say whose they are: `user:<id>` or `visitor:<id>`, one per event. */
+export type ServerBatchResult = { ok: true; events: StoredEvent[]; owners: string[]; rejected: WireRejection[] } | ({ ok: false } & BatchProblem);
+
+/** How far back the backend may date events: as far as a profile is kept (13 months). */
+export const MAX_SERVER_PAST_MS = 396 * 86_400_000;
+const VISITOR_ID = /^[A-Za-z0-9-]{16,64}$/;
+const USER_ID_MAX = 128;
+
 const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 const MAX_PROPS = 32;
 const MAX_DEPTH = 3;
 
 export function parseBatch(body: string, now: number, known: KnownRules): BatchResult {
+  const result = parseAny(body, now, known, false);
+  return result.ok ? { ok: true, events: result.events, rejected: result.rejected } : result;
+}
+
+/**
+ * A batch from the site's backend (POST {base}/server/e): each event names its `userId` or
+ * `visitorId`, may be dated up to 13 months back, and is kept with `source: "server"`.
+ */
+export function parseServerBatch(body: string, now: number, known: KnownRules): ServerBatchResult {
+  return parseAny(body, now, known, true);
+}
+
+function parseAny(body: string, now: number, known: KnownRules, server: boolean): ServerBatchResult {
   const bytes = new TextEncoder().encode(body).byteLength;
   if (bytes > LIMITS.maxBatchBytes) {
     return problem(413, `batch is ${bytes} bytes; at most ${LIMITS.maxBatchBytes} are accepted`, "$");
@@ -55,25 +76,42 @@ export function parseBatch(body: string, now: number, known: KnownRules): BatchR
   // The browser's clock may be off; its events are moved by the same offset as sentAt (bounded).
   const skew = Math.max(-MAX_CLOCK_CORRECTION_MS, Math.min(MAX_CLOCK_CORRECTION_MS, now - sentAt));
   const kept: StoredEvent[] = [];
+  const owners: string[] = [];
   const rejected: WireRejection[] = [];
   events.forEach((raw, index) => {
-    const result = checkEvent(raw, skew, now, known);
+    const owner = server ? ownerOf(raw) : "";
+    const result = owner.startsWith("!") ? owner.slice(1) : checkEvent(raw, skew, now, known, server ? MAX_SERVER_PAST_MS : LIMITS.maxPastMs);
     if (typeof result === "string") {
       const id = isObject(raw) && typeof raw.id === "string" ? raw.id.slice(0, 64) : undefined;
       rejected.push(id === undefined ? { index, reason: result } : { index, id, reason: result });
-    } else kept.push(result);
+    } else {
+      if (server) result.source = "server";
+      kept.push(result);
+      owners.push(owner);
+    }
   });
-  return { ok: true, events: kept, rejected };
+  return { ok: true, events: kept, owners, rejected };
 }
 
-function checkEvent(raw: unknown, skew: number, now: number, known: KnownRules): StoredEvent | string {
+/** `user:<id>` or `visitor:<id>` for a server event, or "!" and the reason it names neither. */
+function ownerOf(raw: unknown): string {
+  if (!isObject(raw)) return "!event must be an object";
+  const { userId, visitorId } = raw;
+  if ((userId === undefined) === (visitorId === undefined)) return "!give exactly one of userId and visitorId";
+  if (userId !== undefined) {
+    return typeof userId === "string" && userId.length >= 1 && userId.length <= USER_ID_MAX ? `user:${userId}` : "!userId must be 1–128 characters";
+  }
+  return typeof visitorId === "string" && VISITOR_ID.test(visitorId) ? `visitor:${visitorId}` : "!visitorId must be the visitor's rujai_id";
+}
+
+function checkEvent(raw: unknown, skew: number, now: number, known: KnownRules, maxPastMs: number): StoredEvent | string {
   if (!isObject(raw)) return "event must be an object";
   const { id, type, ts, props } = raw;
   if (typeof id !== "string" || !ID_PATTERN.test(id)) return "id must be 8–64 characters of [A-Za-z0-9_-] (a uuid)";
   if (typeof type !== "string" || !EVENT_TYPE_PATTERN.test(type)) return 'type must match [a-z][a-z0-9_]{0,39}, e.g. "view_item"';
   if (typeof ts !== "number" || !Number.isFinite(ts)) return "ts must be epoch milliseconds";
   const corrected = Math.round(ts + skew);
-  if (corrected < now - LIMITS.maxPastMs) return "ts is more than 7 days old";
+  if (corrected < now - maxPastMs) return maxPastMs === LIMITS.maxPastMs ? "ts is more than 7 days old" : "ts is more than 13 months old";
   if (corrected > now + LIMITS.maxFutureMs) return "ts is more than 5 minutes in the future";
   if (props !== undefined && !isObject(props)) return "props must be an object";
   const bad = (props && checkValue(props, "props", 0)) || meaningOf(type, props ?? {}, known);
@@ -117,6 +155,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function problem(status: 400 | 413, message: string, path: string): BatchResult {
+function problem(status: 400 | 413, message: string, path: string): { ok: false } & BatchProblem {
   return { ok: false, status, message, path };
 }

@@ -4,7 +4,8 @@
  * requests and GET /rujai/decide.
  */
 import type { PageView, Profile } from "../profile/profile";
-import { isLanding, readSnapshot, snapshotCookie, snapshotSecret, type Snapshot } from "../http/snapshot";
+import { isLanding, readSnapshot, snapshotCookie, type Snapshot } from "../http/snapshot";
+import { cookieSecrets } from "../http/signing";
 import { EMPTY_PROFILE } from "../core/profile";
 import { evaluateSegments } from "../core/segments";
 import { selectSlots, type SlotDecision } from "../core/select";
@@ -50,8 +51,9 @@ export async function decide(
   let vars: TemplateVars = {};
   let source: Decision["source"] = "edge";
   let cookie: string | undefined;
-  const secret = snapshotSecret(env);
-  const snapshot = needsProfile && secret && !isLanding(request) ? await readSnapshot(request, secret, visitor.id, rules.version, now) : null;
+  const secrets = cookieSecrets(env);
+  const secret = secrets[0];
+  const snapshot = needsProfile && secret && !isLanding(request) ? await readSnapshot(request, secrets, visitor.id, rules.version, now) : null;
   if (snapshot) {
     ({ s: segments, t: vars } = snapshot);
     source = "snapshot";

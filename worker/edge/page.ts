@@ -20,7 +20,7 @@ export async function servePage(c: Context<{ Bindings: Settings }>): Promise<Res
   const env = c.env;
   if (request.method !== "GET") return fetchOrigin(request, env);
 
-  const visitor = visitorOf(request);
+  const visitor = await visitorOf(request, env);
   const now = Date.now();
   const budget = Number(env.DECIDE_BUDGET_MS ?? DEFAULT_BUDGET_MS);
   const lookup = async () => {

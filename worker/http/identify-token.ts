@@ -39,7 +39,9 @@ export async function verifyIdentifyToken(token: string, secrets: readonly strin
       const parsedTraits = Traits.safeParse(traits ?? {});
       if (!parsedTraits.success) {
         const issue = parsedTraits.error.issues[0]!;
-        return refused(issue.message, `$.token.traits${issue.path.map((p) => `[${JSON.stringify(p)}]`).join("")}`);
+        // A bad key's own message ("trait names are …") sits inside zod's "Invalid key in record".
+        const message = issue.code === "invalid_key" ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+        return refused(message, `$.token.traits${issue.path.map((p) => `[${JSON.stringify(p)}]`).join("")}`);
       }
       return { ok: true, claims: { userId: user.data, traits: parsedTraits.data, jti, expiresAt: exp! * 1000 } };
     } catch (error) {

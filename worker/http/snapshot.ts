@@ -8,6 +8,7 @@
  * landing (UTM tags or an outside referrer may change what holds).
  */
 import { readCookie } from "./visitor";
+import { cookieSecrets, fromBase64Url, mac, toBase64Url, verifyMac } from "./signing";
 import type { TemplateVars } from "../core/template";
 
 export const SNAPSHOT_COOKIE = "rujai_seg";
@@ -28,24 +29,6 @@ export interface Snapshot {
 }
 
 const encoder = new TextEncoder();
-const keys = new Map<string, Promise<CryptoKey>>();
-function keyFor(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    // Domain-separated from the identify signature, which uses the same secret.
-    key = crypto.subtle.importKey("raw", encoder.encode(`rujai snapshot\u0000${secret}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
-    keys.set(secret, key);
-  }
-  return key;
-}
-
-const toBase64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-function fromBase64Url(text: string): Uint8Array {
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
 
 /**
  * Snapshots already verified in this isolate, by their exact cookie text (signature
@@ -60,8 +43,7 @@ export async function snapshotCookie(secret: string, snapshot: Snapshot, now: nu
   const until = Math.min(snapshot.u, now + MAX_AGE_MS);
   if (until <= now) return null;
   const payload = toBase64Url(encoder.encode(JSON.stringify({ ...snapshot, u: until })));
-  const mac = toBase64Url(new Uint8Array(await crypto.subtle.sign("HMAC", await keyFor(secret), encoder.encode(payload))));
-  const value = `${payload}.${mac}`;
+  const value = `${payload}.${await mac("snapshot", secret, payload)}`;
   if (value.length > MAX_COOKIE_BYTES) return null;
   return `${SNAPSHOT_COOKIE}=${value}; Path=/; Max-Age=${Math.ceil((until - now) / 1000)}; HttpOnly; Secure; SameSite=Lax`;
 }
@@ -71,7 +53,7 @@ export function clearSnapshotCookie(): string {
 }
 
 /** The request's snapshot if it is genuine, this visitor's, for these rules and still valid. */
-export async function readSnapshot(request: Request, secret: string, visitorId: string, rulesVersion: string, now: number): Promise<Snapshot | null> {
+export async function readSnapshot(request: Request, secrets: readonly string[], visitorId: string, rulesVersion: string, now: number): Promise<Snapshot | null> {
   const raw = readCookie(request.headers.get("cookie"), SNAPSHOT_COOKIE);
   const dot = raw?.indexOf(".") ?? -1;
   if (!raw || dot < 1) return null;
@@ -79,8 +61,7 @@ export async function readSnapshot(request: Request, secret: string, visitorId: 
   if (!snapshot) {
     try {
       const payload = raw.slice(0, dot);
-      const valid = await crypto.subtle.verify("HMAC", await keyFor(secret), fromBase64Url(raw.slice(dot + 1)), encoder.encode(payload));
-      if (!valid) return null;
+      if (!(await verifyMac("snapshot", secrets, payload, raw.slice(dot + 1)))) return null;
       snapshot = JSON.parse(new TextDecoder().decode(fromBase64Url(payload))) as Snapshot;
     } catch {
       return null;
@@ -101,7 +82,7 @@ export function isLanding(request: Request): boolean {
   return !referrer.startsWith(origin);
 }
 
-/** The secret snapshots are signed with: SNAPSHOT_SECRET, else IDENTIFY_SECRET; none, no snapshots. */
+/** The secret snapshots are signed with (signing.ts); none, no snapshots. */
 export function snapshotSecret(env: { SNAPSHOT_SECRET?: string; IDENTIFY_SECRET?: string }): string | undefined {
-  return env.SNAPSHOT_SECRET || env.IDENTIFY_SECRET || undefined;
+  return cookieSecrets(env)[0];
 }

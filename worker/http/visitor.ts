@@ -2,10 +2,17 @@
  * The anonymous visitor: the first-party `rujai_id` cookie set by the worker, whether the
  * visitor allows anything to be kept at all (Global Privacy Control says no), and whether it
  * is a bot (isbot's well-kept list): bots are not profiled and see the default content.
+ *
+ * The cookie is `<id>.<MAC>` under the cookie secret (signing.ts): a made-up or edited id is
+ * a new visitor, so no client can name a profile it was not given — nor make the worker
+ * touch (and create storage for) one.
  */
 import { isbot } from "isbot";
+import { cookieSecrets, mac, verifyMac, type CookieSecrets } from "./signing";
 export const VISITOR_COOKIE = "rujai_id";
 const ID_PATTERN = /^[A-Za-z0-9-]{16,64}$/;
+const SIGNED = /^([A-Za-z0-9-]{16,64})\.([A-Za-z0-9_-]{22})$/;
+const MAC_BYTES = 16;
 const COOKIE_MAX_AGE_S = 400 * 86_400;
 
 export interface Visitor {
@@ -30,17 +37,35 @@ function isBotAgent(ua: string | null): boolean {
   return answer;
 }
 
-export function visitorOf(request: Request): Visitor {
+/** Cookie values already verified in this isolate (a browser sends the same one on every page). Bounded. */
+const verified = new Map<string, string>();
+
+export async function visitorOf(request: Request, env: CookieSecrets): Promise<Visitor> {
   const isBot = isBotAgent(request.headers.get("user-agent"));
   const mayStore = !isBot && request.headers.get("sec-gpc") !== "1";
-  const existing = readCookie(request.headers.get("cookie"), VISITOR_COOKIE);
-  if (existing && ID_PATTERN.test(existing)) return { id: existing, isNew: false, mayStore, isBot };
+  const raw = readCookie(request.headers.get("cookie"), VISITOR_COOKIE);
+  const id = raw ? await verifiedId(raw, cookieSecrets(env)) : undefined;
+  if (id) return { id, isNew: false, mayStore, isBot };
   return { id: crypto.randomUUID(), isNew: true, mayStore, isBot };
 }
 
-/** The Set-Cookie value that keeps `id` for 400 days. */
-export function visitorCookie(id: string): string {
-  return `${VISITOR_COOKIE}=${id}; Path=/; Max-Age=${COOKIE_MAX_AGE_S}; HttpOnly; Secure; SameSite=Lax`;
+/** The id a cookie value carries, if its MAC verifies (or, with no secret configured, if it is well-formed). */
+async function verifiedId(raw: string, secrets: readonly string[]): Promise<string | undefined> {
+  if (!secrets.length) return ID_PATTERN.test(raw) ? raw : undefined;
+  const known = verified.get(raw);
+  if (known) return known;
+  const parts = SIGNED.exec(raw);
+  if (!parts || !(await verifyMac("visitor", secrets, parts[1]!, parts[2]!, MAC_BYTES))) return undefined;
+  if (verified.size >= 1_000) verified.clear();
+  verified.set(raw, parts[1]!);
+  return parts[1];
+}
+
+/** The Set-Cookie value that keeps `id` (signed) for 400 days. */
+export async function visitorCookie(id: string, env: CookieSecrets): Promise<string> {
+  const [secret] = cookieSecrets(env);
+  const value = secret ? `${id}.${await mac("visitor", secret, id, MAC_BYTES)}` : id;
+  return `${VISITOR_COOKIE}=${value}; Path=/; Max-Age=${COOKIE_MAX_AGE_S}; HttpOnly; Secure; SameSite=Lax`;
 }
 
 export function clearVisitorCookie(): string {

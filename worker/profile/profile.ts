@@ -1,8 +1,10 @@
 /**
  * Profile Durable Object: one per visitor. Keeps a bounded event history in SQLite, dedupes
  * by event id, keeps which segments hold and since when, and sets one alarm at the next
- * instant any segment could change (or kept data expires). All decisions are made by the pure
- * modules in worker/core; this class only loads, stores and schedules.
+ * instant any segment could change, events must be trimmed or the profile erased. All
+ * decisions are made by the pure modules in worker/core (core/retention.ts plans what is
+ * kept); this class only loads, stores and schedules. Reads never create storage: an id
+ * nobody wrote to stays without a database.
  */
 import { DurableObject } from "cloudflare:workers";
 import { LiveProfile, type StoredEvent, type VisitContext } from "../core/profile";
@@ -13,20 +15,10 @@ import { addPurchase, lifetimeOf, scoresOf, type Lifetime, type Scores } from ".
 import { currentRules } from "../rules/store";
 import { statDeltas, type StatDelta } from "../core/attribution";
 import { statsOf } from "../stats/stats";
+import { planRetention, storedBytes } from "../core/retention";
+import { identityOf } from "../identity/identity";
 import type { Settings } from "../settings";
 
-/** Kept per visitor: 90 days of events, at most this many. */
-export const MAX_EVENTS = 10_000;
-export const KEEP_EVENTS_MS = 90 * 86_400_000;
-/**
- * Pruning waits for this much excess (5% more events, one day older) and then trims back to
- * the limits in one go: each trim makes the segment indexes rebuild, so trimming one event
- * per ingest would make every ingest pay for the whole history.
- */
-const PRUNE_SLACK_EVENTS = MAX_EVENTS / 20;
-const PRUNE_SLACK_MS = 86_400_000;
-/** A profile with no activity for 13 months is deleted. */
-export const DELETE_IDLE_MS = 396 * 86_400_000;
 const MAX_SEGMENT_LOG = 200;
 
 export interface IngestOutcome extends PageView {
@@ -69,9 +61,14 @@ export class Profile extends DurableObject<Settings> {
   /** Mirrors the events table (oldest first), with traits and lifetime aggregates. */
   private readonly profile = new LiveProfile();
   private ids = new Set<string>();
+  /** Bytes of the kept events, as the byte cap counts them. */
+  private eventBytes = 0;
   private membership = new Map<string, number>();
   private context: VisitContext | null = null;
   private userId: string | null = null;
+  private lastActivity: number | null = null;
+  /** Whether this object has a database yet; created by the first write, never by a read. */
+  private stored = false;
 
   constructor(ctx: DurableObjectState, env: Settings) {
     super(ctx, env);
@@ -82,29 +79,31 @@ export class Profile extends DurableObject<Settings> {
   /**
    * Stores new events (ignoring ids already kept) and re-evaluates segments at `now`.
    * `alreadyCounted` is for events moved from another profile (identify): their statistics
-   * were counted when they first arrived.
+   * were counted when they first arrived. `context` is null for the backend's events, which
+   * say nothing about the visit.
    */
-  async ingest(events: StoredEvent[], context: VisitContext, now = Date.now(), alreadyCounted = false): Promise<IngestOutcome> {
+  async ingest(events: StoredEvent[], context: VisitContext | null, now = Date.now(), alreadyCounted = false): Promise<IngestOutcome> {
+    this.createTables();
     let kept = 0;
     const added: StoredEvent[] = [];
     for (const e of events) {
       if (this.ids.has(e.id)) continue;
       this.sql.exec(
-        "INSERT OR IGNORE INTO events (id, type, ts, props) VALUES (?, ?, ?, ?)",
-        e.id, e.type, e.ts, e.props === undefined ? null : JSON.stringify(e.props),
+        "INSERT OR IGNORE INTO events (id, type, ts, props, source) VALUES (?, ?, ?, ?, ?)",
+        e.id, e.type, e.ts, e.props === undefined ? null : JSON.stringify(e.props), e.source ?? null,
       );
-      this.ids.add(e.id);
-      this.profile.add(e);
+      this.remember(e);
       added.push(e);
       if (e.type === "purchase") addPurchase(this.profile.lifetime, e);
       kept++;
     }
-    if (!alreadyCounted) await this.countForStats(added, now);
+    // Statistics are counted beside the ingest, never in its way.
+    if (!alreadyCounted && added.length) this.ctx.waitUntil(this.countForStats(added, now));
     if (kept > 0) {
-      this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('lifetime', ?)", JSON.stringify(this.profile.lifetime));
-      this.prune(now);
+      this.setMeta("lifetime", this.profile.lifetime);
+      this.touch(Math.min(now, Math.max(...added.map((e) => e.ts))));
     }
-    this.setContext(context);
+    if (context) this.setContext(context);
     const view = await this.reevaluate(now);
     return { kept, duplicates: events.length - kept, ...view };
   }
@@ -122,24 +121,26 @@ export class Profile extends DurableObject<Settings> {
 
   /** Links this profile to a verified user id and merges in their traits. */
   async identify(userId: string, traits: Traits, now = Date.now()): Promise<void> {
+    this.createTables();
     this.userId = userId;
     this.profile.traits = { ...this.profile.traits, ...traits };
-    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('user', ?)", JSON.stringify({ userId, traits: this.profile.traits }));
+    this.setMeta("user", { userId, traits: this.profile.traits });
+    this.touch(now);
     await this.reevaluate(now);
   }
 
   /** Everything kept about this visitor (GET /rujai/me). */
   async data(now = Date.now()): Promise<ProfileData> {
     const rules = await currentRules(this.env);
-    const history = this.sql
-      .exec<{ name: string; entered: number; exited: number }>("SELECT name, entered, exited FROM segment_log ORDER BY exited DESC")
-      .toArray();
+    const history = this.stored
+      ? this.sql.exec<{ name: string; entered: number; exited: number }>("SELECT name, entered, exited FROM segment_log ORDER BY exited DESC").toArray()
+      : [];
     return {
       userId: this.userId,
       traits: this.profile.traits as Traits,
       scores: scoresOf(this.profile, this.profile.lifetime, now, rfmThresholds(rules)),
       lifetime: this.profile.lifetime,
-      storedBytes: this.sql.databaseSize,
+      storedBytes: this.stored ? this.sql.databaseSize : 0,
       segments: [...this.membership].map(([name, since]) => ({ name, since })),
       history,
       events: this.profile.events,
@@ -147,57 +148,93 @@ export class Profile extends DurableObject<Settings> {
     };
   }
 
-  /** Erases every kept row and the alarm (DELETE /rujai/me). */
+  /**
+   * Erases every kept row and the alarm (DELETE /rujai/me, 13 months idle). A user's profile
+   * also makes their Identity object forget them, so the next login starts afresh.
+   */
   async erase(): Promise<void> {
+    const userId = this.userId;
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.profile.clear();
     this.ids.clear();
+    this.eventBytes = 0;
     this.membership.clear();
     this.context = null;
     this.userId = null;
-    this.createTables();
+    this.lastActivity = null;
+    this.stored = false;
+    if (userId !== null) await identityOf(this.env, userId).forget();
   }
 
   override async alarm(): Promise<void> {
     const now = Date.now();
-    const last = this.profile.events.at(-1);
-    if (!last || now - last.ts >= DELETE_IDLE_MS) {
-      await this.erase();
-      return;
-    }
-    this.prune(now);
+    const plan = this.plan(Number.POSITIVE_INFINITY, now);
+    if (plan.erase) return this.erase();
+    if (!this.stored) return;
     await this.reevaluate(now);
   }
 
   private load(): void {
-    this.createTables();
-    const rows = this.sql.exec<{ id: string; type: string; ts: number; props: string | null }>("SELECT id, type, ts, props FROM events ORDER BY ts");
-    for (const r of rows) this.profile.add(r.props === null ? { id: r.id, type: r.type, ts: r.ts } : { id: r.id, type: r.type, ts: r.ts, props: JSON.parse(r.props) });
-    this.ids = new Set(this.profile.events.map((e) => e.id));
+    this.stored = this.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'events'").toArray().length > 0;
+    if (!this.stored) return;
+    this.migrate();
+    const rows = this.sql.exec<{ id: string; type: string; ts: number; props: string | null; source: string | null }>("SELECT id, type, ts, props, source FROM events ORDER BY ts");
+    for (const r of rows) {
+      const e: StoredEvent = { id: r.id, type: r.type, ts: r.ts };
+      if (r.props !== null) e.props = JSON.parse(r.props);
+      if (r.source === "server") e.source = "server";
+      this.remember(e);
+    }
     for (const r of this.sql.exec<{ name: string; since: number }>("SELECT name, since FROM segments")) {
       this.membership.set(r.name, r.since);
     }
-    const meta = new Map(this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM meta").toArray().map((r) => [r.key, r.value]));
-    this.context = meta.has("context") ? (JSON.parse(meta.get("context")!) as VisitContext) : null;
-    if (meta.has("user")) ({ userId: this.userId, traits: this.profile.traits } = JSON.parse(meta.get("user")!) as { userId: string; traits: Traits });
-    this.profile.lifetime = meta.has("lifetime") ? (JSON.parse(meta.get("lifetime")!) as Lifetime) : lifetimeOf(this.profile.events);
+    const meta = new Map(this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM meta").toArray().map((r) => [r.key, JSON.parse(r.value) as unknown]));
+    this.context = (meta.get("context") as VisitContext | undefined) ?? null;
+    if (meta.has("user")) ({ userId: this.userId, traits: this.profile.traits } = meta.get("user") as { userId: string; traits: Traits });
+    this.profile.lifetime = (meta.get("lifetime") as Lifetime | undefined) ?? lifetimeOf(this.profile.events);
+    this.lastActivity = (meta.get("lastActivity") as number | undefined) ?? this.profile.events.at(-1)?.ts ?? null;
   }
 
   private createTables(): void {
+    if (this.stored) return;
     this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, type TEXT NOT NULL, ts INTEGER NOT NULL, props TEXT);
+      CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, type TEXT NOT NULL, ts INTEGER NOT NULL, props TEXT, source TEXT);
       CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
       CREATE TABLE IF NOT EXISTS segments (name TEXT PRIMARY KEY, since INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS segment_log (name TEXT NOT NULL, entered INTEGER NOT NULL, exited INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
+    this.stored = true;
+  }
+
+  /** Profiles written before events had a source get the column (their events were all browser events). */
+  private migrate(): void {
+    const columns = this.sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('events')").toArray();
+    if (!columns.some((c) => c.name === "source")) this.sql.exec("ALTER TABLE events ADD COLUMN source TEXT");
+  }
+
+  private remember(e: StoredEvent): void {
+    this.ids.add(e.id);
+    this.profile.add(e);
+    this.eventBytes += storedBytes(e);
+  }
+
+  private setMeta(key: string, value: unknown): void {
+    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, JSON.stringify(value));
+  }
+
+  /** Activity at `at` moves the 13-month erasure on. */
+  private touch(at: number): void {
+    if (this.lastActivity !== null && this.lastActivity >= at) return;
+    this.lastActivity = at;
+    this.setMeta("lastActivity", at);
   }
 
   private setContext(context: VisitContext): void {
     if (JSON.stringify(context) === JSON.stringify(this.context)) return;
     this.context = context;
-    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('context', ?)", JSON.stringify(context));
+    this.setMeta("context", context);
   }
 
   /** Adds what these events mean for each rule's statistics; never fails the ingest. */
@@ -214,28 +251,34 @@ export class Profile extends DurableObject<Settings> {
     );
   }
 
-  /** Drops events past 90 days or beyond the count cap, oldest first (with slack, see above). */
-  private prune(now: number): void {
-    const events = this.profile.events;
-    const cutoff = now - KEEP_EVENTS_MS;
-    const tooMany = events.length > MAX_EVENTS + PRUNE_SLACK_EVENTS;
-    const tooOld = events.length > 0 && events[0]!.ts < cutoff - PRUNE_SLACK_MS;
-    if (!tooMany && !tooOld) return;
-    let drop = 0;
-    while (drop < events.length && events[drop]!.ts < cutoff) drop++;
-    drop = Math.max(drop, events.length - MAX_EVENTS);
-    if (drop <= 0) return;
-    for (const e of this.profile.dropOldest(drop)) {
-      this.ids.delete(e.id);
-      this.sql.exec("DELETE FROM events WHERE id = ?", e.id);
+  /** The retention plan at `now` (core/retention.ts), with its trim applied. */
+  private plan(nextSegmentChange: number, now: number) {
+    const plan = planRetention({
+      events: this.profile.events,
+      bytes: this.eventBytes,
+      bytesOf: storedBytes,
+      lastActivity: this.lastActivity,
+      nextSegmentChange,
+      now,
+    });
+    if (plan.trim > 0) {
+      for (const e of this.profile.dropOldest(plan.trim)) {
+        this.ids.delete(e.id);
+        this.eventBytes -= storedBytes(e);
+        this.sql.exec("DELETE FROM events WHERE id = ?", e.id);
+      }
     }
+    return plan;
   }
 
-  /** Records segment entries/exits at `now` and sets the alarm for the next possible change. */
+  /** Records segment entries/exits at `now`, applies retention and sets the alarm. */
   private async reevaluate(now: number): Promise<PageView> {
     const rules = await currentRules(this.env);
     const context = this.context ?? { timezone: rules.document.timezone ?? this.env.DEFAULT_TIMEZONE ?? "UTC" };
-    const { held, nextChange } = evaluateSegments(rules, this.profile, now, context);
+    let { held, nextChange } = evaluateSegments(rules, this.profile, now, context);
+    const plan = this.plan(nextChange, now);
+    // Trimmed events can change what holds: evaluate again on what is kept.
+    if (plan.trim > 0) ({ held, nextChange } = evaluateSegments(rules, this.profile, now, context));
     for (const [name, since] of this.membership) {
       if (held.has(name)) continue;
       this.membership.delete(name);
@@ -251,22 +294,9 @@ export class Profile extends DurableObject<Settings> {
       "DELETE FROM segment_log WHERE rowid NOT IN (SELECT rowid FROM segment_log ORDER BY exited DESC LIMIT ?)",
       MAX_SEGMENT_LOG,
     );
-    await this.schedule(nextChange);
-    return this.viewOf(rules, held, nextChange, now);
-  }
-
-  private async schedule(nextSegmentChange: number): Promise<void> {
-    const oldest = this.profile.events[0];
-    const newest = this.profile.events.at(-1);
-    const next = Math.min(
-      nextSegmentChange,
-      oldest ? oldest.ts + KEEP_EVENTS_MS + PRUNE_SLACK_MS : Infinity,
-      newest ? newest.ts + DELETE_IDLE_MS : Infinity,
-    );
-    if (!Number.isFinite(next)) {
-      await this.ctx.storage.deleteAlarm();
-      return;
-    }
-    if ((await this.ctx.storage.getAlarm()) !== next) await this.ctx.storage.setAlarm(next);
+    const wakeAt = plan.trim > 0 ? this.plan(nextChange, now).wakeAt : plan.wakeAt;
+    if (wakeAt === null) await this.ctx.storage.deleteAlarm();
+    else if ((await this.ctx.storage.getAlarm()) !== wakeAt) await this.ctx.storage.setAlarm(wakeAt);
+    return this.viewOf(rules, held, Math.min(nextChange, wakeAt ?? Infinity), now);
   }
 }

@@ -7,7 +7,7 @@ import type { Settings } from "../settings";
 
 export const decideRoute = new Hono<{ Bindings: Settings }>().get("/decide", async (c) => {
   const only = c.req.query("slots")?.split(",").map((s) => s.trim()).filter(Boolean);
-  const decision = await decide(c.env, c.req.raw, visitorOf(c.req.raw), Date.now(), only ?? []);
+  const decision = await decide(c.env, c.req.raw, await visitorOf(c.req.raw, c.env), Date.now(), only ?? []);
   const slots: Record<string, { rule: string; variant: string; html: string | null }> = {};
   for (const [name, d] of decision.slots) {
     let html: string | null = null;

@@ -25,7 +25,7 @@ export const events = new Hono<{ Bindings: Settings }>().post("/e", async (c) =>
   if (batch.events.length === 0 && batch.rejected.length > 0) {
     return c.json({ error: "no event in the batch was valid", kept: 0, duplicates: 0, rejected: batch.rejected }, 400);
   }
-  const visitor = visitorOf(c.req.raw);
+  const visitor = await visitorOf(c.req.raw, c.env);
   if (!visitor.mayStore) {
     const reason = visitor.isBot ? "bots are not profiled" : "Global Privacy Control";
     return c.json({ kept: 0, duplicates: 0, rejected: batch.rejected, stored: false, reason }, 202);
@@ -33,7 +33,7 @@ export const events = new Hono<{ Bindings: Settings }>().post("/e", async (c) =>
   // The page the events come from is the batch's Referer: its UTM tags belong to the visit.
   const context = visitContext(c.req.raw, rules, c.env.DEFAULT_TIMEZONE, c.req.header("referer") ?? c.req.url);
   const outcome = await profileOf(c.env, visitor.id).ingest(batch.events, context, now);
-  if (visitor.isNew) c.header("set-cookie", visitorCookie(visitor.id), { append: true });
+  if (visitor.isNew) c.header("set-cookie", await visitorCookie(visitor.id, c.env), { append: true });
   // The answer carries the fresh segment snapshot, so the next page needs no profile lookup.
   const secret = snapshotSecret(c.env);
   const snapshot = secret ? await snapshotCookie(secret, snapshotOf(visitor.id, outcome), now) : null;

@@ -37,23 +37,25 @@ export const identify = new Hono<{ Bindings: Settings }>().post("/identify", asy
   const now = Date.now();
   const claims = await claimsOf(await readJson(c.req.raw, MAX_IDENTIFY_BYTES), c.env, now);
 
-  const visitor = visitorOf(c.req.raw);
+  const visitor = await visitorOf(c.req.raw, c.env);
   if (!visitor.mayStore) return c.json({ identified: false, reason: visitor.isBot ? "bots are not profiled" : "Global Privacy Control" }, 202);
   const claim = await identityOf(c.env, claims.userId).claim(claims.jti, claims.expiresAt, now);
   if (!claim.ok) refuse(403, claim.reason, "$.token.jti");
   const userKey = claim.profileKey;
   const user = profileOf(c.env, userKey);
-  if (!visitor.isNew && visitor.id !== userKey) {
+  const current = !visitor.isNew && visitor.id !== userKey ? profileOf(c.env, visitor.id) : null;
+  const anonymous = current ? await current.data() : null;
+  // Only an anonymous profile merges: on a shared device, another user's profile stays theirs.
+  if (current && anonymous && anonymous.userId === null) {
     // Copy first, erase after: a failure in between leaves both, never neither.
-    const anonymous = profileOf(c.env, visitor.id);
-    const { events, traits: earlier, context } = await anonymous.data();
-    if (events.length) await user.ingest(events, context ?? { timezone: c.env.DEFAULT_TIMEZONE ?? "UTC" }, now, true);
+    const { events, traits: earlier, context } = anonymous;
+    if (events.length) await user.ingest(events, context, now, true);
     await user.identify(claims.userId, { ...earlier, ...claims.traits });
-    await anonymous.erase();
+    await current.erase();
   } else {
     await user.identify(claims.userId, claims.traits);
   }
-  if (visitor.id !== userKey) c.header("set-cookie", visitorCookie(userKey));
+  if (visitor.id !== userKey) c.header("set-cookie", await visitorCookie(userKey, c.env));
   return c.json({ identified: true });
 });
 

@@ -23,7 +23,7 @@ const isPublic = (s: { name: string }) => !s.name.startsWith("@");
 export const me = new Hono<{ Bindings: Settings }>()
   .get("/me", async (c) => {
     c.header("cache-control", "private, no-store");
-    const visitor = visitorOf(c.req.raw);
+    const visitor = await visitorOf(c.req.raw, c.env);
     if (visitor.isNew) return c.json({ visitorId: null, userId: null, traits: {}, scores: null, segments: [], history: [], events: [], context: null });
     const data = await profileOf(c.env, visitor.id).data();
     return c.json({
@@ -39,7 +39,7 @@ export const me = new Hono<{ Bindings: Settings }>()
     });
   })
   .delete("/me", sameSiteOnly, async (c) => {
-    const visitor = visitorOf(c.req.raw);
+    const visitor = await visitorOf(c.req.raw, c.env);
     if (!visitor.isNew) await profileOf(c.env, visitor.id).erase();
     c.header("set-cookie", clearVisitorCookie());
     c.header("set-cookie", clearSnapshotCookie(), { append: true });
