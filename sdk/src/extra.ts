@@ -34,9 +34,9 @@ export async function decide(r: Core, slots: string[]): Promise<Record<string, S
   return decided;
 }
 
-export async function identify(r: Core, userId: string, traits: Props, signature: string): Promise<boolean> {
+export async function identify(r: Core, token: string): Promise<boolean> {
   await r.flush();
-  return (await post(r, "/identify", { userId, traits, signature }))?.ok ?? false;
+  return (await post(r, "/identify", { token }))?.ok ?? false;
 }
 
 export async function reset(r: Core): Promise<void> {

@@ -4,7 +4,7 @@
  * `rujai("init", {...})`. Calls made through the stub before this loads are replayed:
  *   <script>window.rujai=window.rujai||function(){(rujai.q=rujai.q||[]).push(arguments)}</script>
  */
-import { core, type Consent, type Options, type Rujai } from "./rujai";
+import { core, type Options, type Rujai } from "./rujai";
 import { capture } from "./capture";
 
 type Extra = typeof import("./extra");
@@ -12,7 +12,8 @@ type Stub = ((...args: unknown[]) => void) & { q?: ArrayLike<unknown>[] };
 const w = window as unknown as { rujai?: Stub; dataLayer?: unknown };
 const queued = Array.from(w.rujai?.q ?? [], (args) => Array.from(args));
 const data = (document.currentScript as HTMLScriptElement | null)?.dataset ?? {};
-const options: Options = { base: data.base, consent: data.consent as Consent | undefined, query: data.query, auto: data.auto !== "false" };
+// The tag's data-base, data-consent and data-query are the options of the same names.
+const options: Options = { ...(data as Options), auto: data.auto !== "false" };
 for (const [method, extra] of queued) if (method === "init") Object.assign(options, extra);
 
 const c = core(options);

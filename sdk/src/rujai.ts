@@ -47,8 +47,12 @@ export interface Core {
 }
 
 export interface Rujai extends Core {
-  /** Links this visitor to a user; `signature` is the HMAC-SHA256 of `userId` made by your backend. */
-  identify(userId: string, traits: Props, signature: string): Promise<boolean>;
+  /**
+   * Links this visitor to a user. `token` is a short-lived JWT your backend makes for this
+   * login (HS256 under IDENTIFY_SECRET: `sub`, `traits`, `iat`, `exp` ≤ 10 min, `jti`).
+   * @example rujai.identify(await (await fetch("/api/rujai-token")).text())
+   */
+  identify(token: string): Promise<boolean>;
   /** Fills `data-rujai-slot` elements client-side after an SPA navigation. */
   decide(slots: string[]): Promise<Record<string, SlotDecision>>;
   /** Forgets this visitor on this browser (logout). */
@@ -114,7 +118,8 @@ export function core(options: Options = {}): Core {
     return consent === "granted" ? edit((kept) => ids.forEach((id) => delete kept[id])) : undefined;
   };
 
-  const body = (events: WireEvent[]) => JSON.stringify(dropped ? { sentAt: Date.now(), events, dropped } : { sentAt: Date.now(), events });
+  // JSON leaves out an undefined `dropped`.
+  const body = (events: WireEvent[]) => JSON.stringify({ sentAt: Date.now(), events, dropped: dropped || undefined });
 
   // A later "send now" replaces a pending "send soon".
   const schedule = (delay: number) => {
@@ -141,11 +146,14 @@ export function core(options: Options = {}): Core {
       return;
     }
     let retry = true;
+    let wait = 0;
     try {
       // A string body goes as text/plain: a "simple" request, no CORS preflight.
       const res = await fetch(endpoint, { method: "POST", body: body(batch), keepalive: true });
       // A 4xx other than 429 will not get better by retrying: the server has judged the batch.
       retry = res.status >= 500 || res.status === 429;
+      // A rate limit says how long to wait: the same events go again after that, not before.
+      wait = +res.headers.get("retry-after")! * 1e3;
       if (retry) report(res.status);
     } catch (error) {
       report(error);
@@ -153,7 +161,8 @@ export function core(options: Options = {}): Core {
     sending = false;
     if (retry) {
       backoff = Math.min(backoff * 2 || 1000, 60_000);
-      setTimeout(flush, backoff * (0.5 + Math.random()));
+      // NaN or 0 (no header) falls back to the backoff.
+      setTimeout(flush, wait || backoff * (0.5 + Math.random()));
       return;
     }
     backoff = dropped = 0;

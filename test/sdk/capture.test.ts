@@ -149,14 +149,14 @@ describe("extras", () => {
     expect(errors.length).toBeGreaterThan(0);
   });
 
-  it("identify posts the user id, traits and signature; a 403 answers false", async () => {
+  it("identify posts the backend's token; a 403 answers false", async () => {
     const c = recordingTracker();
     const bodies: unknown[] = [];
     globalThis.fetch = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
       if (String(url).endsWith("/identify")) bodies.push(JSON.parse(String(init?.body)));
       return new Response("{}", { status: String(url).endsWith("/identify") ? 403 : 200 });
     }) as typeof fetch;
-    expect(await identify(c, "u-42", { tier: "gold" }, "bad-signature")).toBe(false);
-    expect(bodies).toEqual([{ userId: "u-42", traits: { tier: "gold" }, signature: "bad-signature" }]);
+    expect(await identify(c, "eyJhbGciOiJIUzI1NiJ9.e30.bad")).toBe(false);
+    expect(bodies).toEqual([{ token: "eyJhbGciOiJIUzI1NiJ9.e30.bad" }]);
   });
 });

@@ -97,6 +97,22 @@ describe("nothing lost", () => {
     expect(await stored()).toEqual([]);
   });
 
+  it("a 429 is waited out for its Retry-After before the same events go again, and nothing is lost", async () => {
+    let limited = true;
+    const net = network(() => (limited ? [429, { "retry-after": "30" }] : 200));
+    const r = core({ base: net.base });
+    r.track("add_to_cart", { item_id: "a" });
+    await tick(1000);
+    expect(net.sent).toHaveLength(1);
+    limited = false;
+    await tick(29_000); // plain backoff would have retried within 1.5 s
+    expect(net.sent).toHaveLength(1);
+    await tick(1_100);
+    expect(net.sent).toHaveLength(2);
+    expect(net.sent[1]!.batch.events.map((e) => e.props?.item_id)).toEqual(["a"]);
+    expect(await stored()).toEqual([]);
+  });
+
   it("a reload (a new tracker on the same browser) sends what the last page could not", async () => {
     let online = false;
     const net = network(() => (online ? 200 : "offline"));

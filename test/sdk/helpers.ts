@@ -16,7 +16,7 @@ let bases = 0;
  * batches sent to this test's own base path, so trackers left over from earlier tests (their
  * retry timers live on) cannot disturb it. Create the tracker with `core({ base: net.base })`.
  */
-export function network(status: () => number | "offline" = () => 200) {
+export function network(status: () => number | "offline" | [number, Record<string, string>] = () => 200) {
   const base = `/t${bases++}`;
   const sent: Sent[] = [];
   const beacons: Sent[] = [];
@@ -24,7 +24,8 @@ export function network(status: () => number | "offline" = () => 200) {
     const s = status();
     if (s === "offline") throw new TypeError("Failed to fetch");
     if (String(url) === `${base}/e`) sent.push({ url: String(url), batch: JSON.parse(String(init?.body)) });
-    return new Response("{}", { status: s });
+    const [code, headers] = Array.isArray(s) ? s : [s, {}];
+    return new Response("{}", { status: code, headers });
   }) as typeof fetch;
   Object.defineProperty(navigator, "sendBeacon", {
     configurable: true,
