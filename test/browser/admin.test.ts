@@ -52,7 +52,7 @@ describe("rules CLI", () => {
     const { stdout } = await promisify(execFile)("node", ["scripts/rules.mjs", "push", "demo-site/rules.json"], {
       env: { ...process.env, RUJAI_URL: base, RUJAI_ADMIN_TOKEN: TOKEN, RUJAI_AUTHOR: "ci" },
     });
-    expect(stdout).toContain("✓ demo-site/rules.json is valid: 5 segments, 5 slot rules");
+    expect(stdout).toContain("✓ demo-site/rules.json is valid: 6 segments, 6 slot rules");
     expect(stdout).toMatch(/✓ pushed to http:\/\/localhost:\d+: version [0-9a-f]{12} \(no changes\)/); // the same rules were seeded
   });
 });

@@ -1,6 +1,7 @@
 /** Scores in the profile: shown with their factors in /rujai/me, and RFM outliving the 90-day history. */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { identifyToken } from "../support/identify-token";
 import { call, cookieFor, event, newVisitor, putRules, sendEvents, testEnv } from "../support/worker";
 import { profileOf } from "../../worker/edge/decide";
 
@@ -44,6 +45,38 @@ describe("scores in the profile", () => {
 });
 
 describe("retention", () => {
+  it("with no time-dependent rule, events age out after 90 days but traits and lifetime totals stay until 13 months after the last activity", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(T0);
+    await putRules({ segments: {}, slots: {} });
+    const device = newVisitor();
+    const login = await call(
+      new Request("https://shop.test/rujai/identify", { method: "POST", body: JSON.stringify({ token: await identifyToken("u-retained", { traits: { tier: "gold" } }) }), headers: { cookie: cookieFor(device) } }),
+    );
+    const v = /rujai_id=([^;.]+)/.exec(login.headers.get("set-cookie") ?? "")![1]!;
+    await sendEvents(v, [event("purchase", { transaction_id: "T1", value: 1500 })]);
+    const stub = profileOf(testEnv, v);
+
+    vi.setSystemTime(T0 + 100 * DAY);
+    expect(await runDurableObjectAlarm(stub)).toBe(true); // the 91st day's trim
+    const aged = (await (await call(new Request("https://shop.test/rujai/me", { headers: { cookie: cookieFor(v) } }))).json()) as Me & { traits: Record<string, unknown> };
+    expect(aged.events).toEqual([]);
+    expect(aged.traits).toEqual({ tier: "gold" });
+    expect(aged.scores.rfm).toMatchObject({ orders: 1, value: 1500 });
+
+    // The alarm is still set: for the 13th month after the purchase, to the day.
+    const eraseAt = new Date(T0);
+    eraseAt.setUTCMonth(eraseAt.getUTCMonth() + 13);
+    expect(await runInDurableObject(stub, (_o, state) => state.storage.getAlarm())).toBe(eraseAt.getTime());
+    vi.setSystemTime(eraseAt.getTime() - 60_000);
+    await runDurableObjectAlarm(stub);
+    expect((await me(v)).scores.rfm).toMatchObject({ orders: 1 });
+    vi.setSystemTime(eraseAt.getTime());
+    await runDurableObjectAlarm(stub);
+    const gone = (await (await call(new Request("https://shop.test/rujai/me", { headers: { cookie: cookieFor(v) } }))).json()) as Me & { traits: Record<string, unknown>; userId: string | null };
+    expect([gone.userId, gone.traits, gone.scores.rfm.orders]).toEqual([null, {}, 0]);
+  });
+
   it("a profile idle for 13 months is deleted by its alarm", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(T0);
