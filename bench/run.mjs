@@ -5,6 +5,7 @@
 // (npm run bench:size prints only the script-size table.)
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
+import { BROWSER_UA, buildRujai, cookiesOf, rujaiOptions } from "./rujai-target.mjs";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -20,7 +21,7 @@ const ALL_SIZES = { "10 KB": 10_000, "100 KB": 100_000, "1 MB": 1_000_000 };
 const SIZES = process.env.BENCH_SIZES
   ? Object.fromEntries(Object.entries(ALL_SIZES).filter(([k]) => process.env.BENCH_SIZES.split(",").includes(k)))
   : ALL_SIZES;
-const COMPAT = "2026-04-20";
+import { COMPAT } from "./rujai-target.mjs";
 
 // ── Script sizes, rujai and peers ─────────────────────────────────────────────────────────
 const sizes = await sizeTable();
@@ -48,19 +49,7 @@ await new Promise((r) => origin.listen(0, "127.0.0.1", r));
 const ORIGIN = `http://127.0.0.1:${origin.address().port}`;
 
 // ── Targets ───────────────────────────────────────────────────────────────────────────────
-mkdirSync("bench/.build", { recursive: true });
-await build({
-  entryPoints: ["worker/index.ts"],
-  bundle: true,
-  format: "esm",
-  platform: "neutral",
-  target: "es2022",
-  external: ["cloudflare:workers"],
-  outfile: "bench/.build/rujai.mjs",
-  logLevel: "warning",
-  mainFields: ["module", "main"],
-  conditions: ["workerd", "worker", "import"],
-});
+await buildRujai();
 
 const workerdPids = () =>
   new Set(
@@ -87,12 +76,7 @@ const rules = readFileSync("demo-site/rules.json", "utf8");
 const targets = [
   await start("pass-through", { scriptPath: "bench/targets/passthrough.js" }),
   await start("floor", { scriptPath: "bench/targets/floor.js" }),
-  await start("rujai", {
-    scriptPath: "bench/.build/rujai.mjs",
-    kvNamespaces: ["RULES"],
-    durableObjects: { PROFILE: { className: "Profile", useSQLite: true } },
-    bindings: { ORIGIN, BASE_PATH: "/rujai", DEFAULT_TIMEZONE: "Asia/Bangkok", ADMIN_TOKEN: "bench", IDENTIFY_SECRET: "bench" },
-  }),
+  await start("rujai", rujaiOptions(ORIGIN)),
 ];
 const rujai = targets[2];
 await (await rujai.mf.getKVNamespace("RULES")).put("rules", rules);
@@ -102,23 +86,25 @@ const { bucket } = await import("./.build/hash.mjs").catch(async () => {
   await build({ entryPoints: ["worker/core/hash.ts"], bundle: true, format: "esm", outfile: "bench/.build/hash.mjs", logLevel: "warning" });
   return import("./.build/hash.mjs");
 });
-let visitor;
-do visitor = crypto.randomUUID();
-while (bucket(visitor, "sneakers-20:holdout") < 0.1);
-const now = Date.now();
-const views = ["sn-runner", "sn-court", "sn-trail"].map((id, i) => ({ id: `bench-view-${i}`, type: "view_item", ts: now - i * 1000, props: { item_id: id, category: "sneakers" } }));
-const ingest = await fetch(`${rujai.url}/rujai/e`, {
-  method: "POST",
-  // Node's fetch says "node", which the worker rightly treats as a bot.
-  headers: { cookie: `rujai_id=${visitor}`, "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0 Safari/537.36" },
-  body: JSON.stringify({ sentAt: now, events: views }),
-});
-if (!ingest.ok) throw new Error(`seeding the profile failed: ${ingest.status} ${await ingest.text()}`);
+// The worker gives out (signed) visitor ids: new visitors until one is outside the holdout.
+let ingest, visitor, snapshot;
+for (let n = 0; ; n++) {
+  const now = Date.now();
+  const views = ["sn-runner", "sn-court", "sn-trail"].map((id, i) => ({ id: `bench-view-${n}-${i}`, type: "view_item", ts: now - i * 1000, props: { item_id: id, category: "sneakers" } }));
+  ingest = await fetch(`${rujai.url}/rujai/e`, {
+    method: "POST",
+    // Node's fetch says "node", which the worker rightly treats as a bot.
+    headers: { "user-agent": BROWSER_UA },
+    body: JSON.stringify({ sentAt: now, events: views }),
+  });
+  if (!ingest.ok) throw new Error(`seeding the profile failed: ${ingest.status} ${await ingest.text()}`);
+  ({ visitor, snapshot } = cookiesOf(ingest));
+  if (bucket(visitor.slice("rujai_id=".length).split(".")[0], "sneakers-20:holdout") >= 0.1) break;
+}
 // As a browser would, send back the segment snapshot the ingest answer set (the hot path);
 // BENCH_NO_SNAPSHOT=1 measures every page asking the Profile DO instead.
-const snapshot = ingest.headers.getSetCookie().find((c) => c.startsWith("rujai_seg="))?.split(";")[0];
 if (!snapshot) throw new Error("the ingest answer set no segment snapshot");
-const headers = { accept: "text/html", cookie: process.env.BENCH_NO_SNAPSHOT ? `rujai_id=${visitor}` : `rujai_id=${visitor}; ${snapshot}` };
+const headers = { accept: "text/html", "user-agent": BROWSER_UA, cookie: process.env.BENCH_NO_SNAPSHOT ? visitor : `${visitor}; ${snapshot}` };
 
 // ── Correctness before timing ─────────────────────────────────────────────────────────────
 for (const t of targets) {

@@ -1,0 +1,53 @@
+// The rujai worker as a benchmark target: bundled with esbuild and started with Miniflare
+// directly (no wrangler dev, no inspector), with the bindings wrangler.toml gives it.
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import { mkdirSync } from "node:fs";
+
+export const COMPAT = "2026-04-20";
+export const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+
+export async function buildRujai() {
+  mkdirSync("bench/.build", { recursive: true });
+  await build({
+    entryPoints: ["worker/index.ts"],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    external: ["cloudflare:workers"],
+    outfile: "bench/.build/rujai.mjs",
+    logLevel: "warning",
+    mainFields: ["module", "main"],
+    conditions: ["workerd", "worker", "import"],
+  });
+}
+
+/** Miniflare options for rujai in front of `origin`. */
+export function rujaiOptions(origin, bindings = {}) {
+  return {
+    compatibilityDate: COMPAT,
+    modules: true,
+    scriptPath: "bench/.build/rujai.mjs",
+    kvNamespaces: ["RULES"],
+    durableObjects: {
+      PROFILE: { className: "Profile", useSQLite: true },
+      STATS: { className: "Stats", useSQLite: true },
+      IDENTITY: { className: "Identity", useSQLite: true },
+    },
+    bindings: { ORIGIN: origin, BASE_PATH: "/rujai", DEFAULT_TIMEZONE: "Asia/Bangkok", ADMIN_TOKEN: "bench", IDENTIFY_SECRET: "bench", SERVER_TOKEN: "bench", ...bindings },
+  };
+}
+
+export async function startRujai(origin, bindings) {
+  const mf = new Miniflare(rujaiOptions(origin, bindings));
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  return { mf, url };
+}
+
+/** The visitor cookie (`rujai_id=<id>.<mac>`) and snapshot cookie an answer set. */
+export function cookiesOf(res) {
+  const all = res.headers.getSetCookie();
+  const pick = (name) => all.find((c) => c.startsWith(`${name}=`))?.split(";")[0];
+  return { visitor: pick("rujai_id"), snapshot: pick("rujai_seg") };
+}
