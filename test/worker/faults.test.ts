@@ -46,6 +46,21 @@ describe("a failing profile", () => {
   });
 });
 
+describe("a failing KV", () => {
+  const kv = (get: () => Promise<unknown>) => ({ get, list: async () => ({ keys: [] }) }) as unknown as KVNamespace;
+  it.each([
+    ["that throws", () => Promise.reject(new Error("KV unavailable"))],
+    ["that hangs", () => new Promise(() => {})],
+  ])("%s: the page comes back unchanged within the budget", async (_name, get) => {
+    const v = await sneakerFan();
+    // A fresh isolate copy of the rules is not at hand: every request reads KV (RULES_REFRESH_MS 0).
+    const res = await getPage("/slots", v, { ORIGIN: originUrl(), RULES: kv(get) });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(SLOT_PAGE);
+    expect(res.headers.get("server-timing")).toMatch(/desc="segments skipped"/);
+  });
+});
+
 describe("a broken rules document in KV", () => {
   it("keeps serving the last good rules", async () => {
     const v = await sneakerFan();
