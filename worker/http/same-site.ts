@@ -6,6 +6,16 @@
  * `Sec-Fetch-Site` is not from a browser page and is judged by its credentials alone.
  */
 
+import type { MiddlewareHandler } from "hono";
+import { refuse } from "./body";
+
+/** Calls that change who the browser is: only this site's own pages may make them. */
+export const sameSiteOnly: MiddlewareHandler = async function sameSiteOnly(c, next) {
+  const crossSite = crossSiteRefusal(c.req.raw);
+  if (crossSite) refuse(403, crossSite);
+  await next();
+};
+
 /** Why the request is refused, or null when it may go on. Pure. */
 export function crossSiteRefusal(request: Request, allowedOrigins: readonly string[] = []): string | null {
   const origin = request.headers.get("origin");

@@ -16,7 +16,7 @@ import { profileOf } from "../edge/decide";
 import { visitorCookie, visitorOf } from "../http/visitor";
 import { verify } from "../http/signature";
 import { readJson, refuse } from "../http/body";
-import { crossSiteRefusal } from "../http/same-site";
+import { sameSiteOnly } from "../http/same-site";
 import { verifyIdentifyToken, type IdentifyClaims } from "../http/identify-token";
 import { identityOf } from "../identity/identity";
 import { Traits, UserId } from "../core/vocabulary";
@@ -29,9 +29,7 @@ const TokenBody = z.strictObject({ token: z.string().min(1).max(4096) });
 /** The old static form; accepted only with IDENTIFY_LEGACY=1. */
 export const LegacyBody = z.strictObject({ userId: UserId, traits: Traits.default({}), signature: z.string() });
 
-export const identify = new Hono<{ Bindings: Settings }>().post("/identify", async (c) => {
-  const crossSite = crossSiteRefusal(c.req.raw);
-  if (crossSite) refuse(403, crossSite);
+export const identify = new Hono<{ Bindings: Settings }>().post("/identify", sameSiteOnly, async (c) => {
   const secret = c.env.IDENTIFY_SECRET;
   if (!secret) refuse(503, "identify is not configured (set the IDENTIFY_SECRET secret)");
   const now = Date.now();

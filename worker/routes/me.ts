@@ -6,17 +6,8 @@ import { Hono } from "hono";
 import { profileOf } from "../edge/decide";
 import { clearVisitorCookie, visitorOf } from "../http/visitor";
 import { clearSnapshotCookie } from "../http/snapshot";
-import { crossSiteRefusal } from "../http/same-site";
-import { refuse } from "../http/body";
-import type { MiddlewareHandler } from "hono";
+import { sameSiteOnly } from "../http/same-site";
 import type { Settings } from "../settings";
-
-/** Erase and logout change who the browser is: only this site's own pages may ask. */
-const sameSiteOnly: MiddlewareHandler = async function sameSiteOnly(c, next) {
-  const crossSite = crossSiteRefusal(c.req.raw);
-  if (crossSite) refuse(403, crossSite);
-  await next();
-};
 
 const isPublic = (s: { name: string }) => !s.name.startsWith("@");
 
