@@ -30,32 +30,36 @@ export function parseOrigin(setting: string): URL {
 /**
  * The upstream URL: ORIGIN's scheme, host and port, ORIGIN's path prefix, then the request's
  * path and query as the runtime parsed them (already percent-encoded, dot segments removed).
+ * Plain string joining on the hot path: after `scheme://host[:port]` comes a "/", so whatever
+ * the request's path starts with, it cannot become a host.
  */
-export function upstreamUrl(requestUrl: string, origin: URL): URL {
-  const incoming = new URL(requestUrl);
-  const prefix = origin.pathname.replace(/\/+$/, "");
-  const target = new URL(origin.origin);
-  // Assigning pathname never changes the host, whatever the path starts with.
-  target.pathname = prefix + incoming.pathname;
-  target.search = incoming.search;
-  if (target.origin !== origin.origin) throw new OriginUrlError(`refusing to proxy to ${target.origin}`);
-  return target;
+export function upstreamUrl(requestUrl: string, origin: URL): string {
+  return origin.origin + origin.pathname.replace(/\/+$/, "") + pathAndQuery(requestUrl);
+}
+
+/** "/p/x?q=1" of "https://host/p/x?q=1" (a URL as the runtime serializes it). */
+function pathAndQuery(url: string): string {
+  const path = url.indexOf("/", url.indexOf("//") + 2);
+  return path < 0 ? "/" : url.slice(path);
 }
 
 /** The request's headers as the origin should see them. */
 export function upstreamHeaders(incoming: Headers, requestUrl: string): Headers {
   const headers = new Headers(incoming);
-  const named = (incoming.get("connection") ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
-  for (const name of [...HOP_BY_HOP, ...named, "host"]) headers.delete(name);
+  const connection = incoming.get("connection");
+  for (const name of HOP_BY_HOP) headers.delete(name);
+  if (connection) for (const name of connection.split(",")) headers.delete(name.trim());
+  headers.delete("host");
   const cookie = incoming.get("cookie");
-  if (cookie !== null) {
+  if (cookie !== null && cookie.includes("rujai_")) {
     const kept = cookie.split(";").filter((part) => part.trim() && !OWN_COOKIES.test(part));
     if (kept.length) headers.set("cookie", kept.map((p) => p.trim()).join("; "));
     else headers.delete("cookie");
   }
-  const url = new URL(requestUrl);
-  headers.set("x-forwarded-host", url.host);
-  headers.set("x-forwarded-proto", url.protocol.slice(0, -1));
+  const schemeEnd = requestUrl.indexOf("://");
+  const hostEnd = requestUrl.indexOf("/", schemeEnd + 3);
+  headers.set("x-forwarded-host", requestUrl.slice(schemeEnd + 3, hostEnd < 0 ? undefined : hostEnd));
+  headers.set("x-forwarded-proto", requestUrl.slice(0, schemeEnd));
   return headers;
 }
 
