@@ -7,7 +7,7 @@ import { describe, expect, inject, it } from "vitest";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { BrowserContext } from "playwright-core";
-import { browserForFile } from "./browser";
+import { browserForFile, visitorCookieFor } from "./browser";
 import { bucket } from "../../worker/core/hash";
 
 const base = inject("edgeUrl");
@@ -19,7 +19,7 @@ async function sneakerFan(): Promise<BrowserContext> {
   let id = crypto.randomUUID();
   while (bucket(id, "sneakers-20:holdout") < 0.1) id = crypto.randomUUID();
   const context = await browser().newContext();
-  await context.addCookies([{ name: "rujai_id", value: id, url: base }]);
+  await context.addCookies([await visitorCookieFor(id, base)]);
   const now = Date.now();
   const events = ["sn-runner", "sn-court", "sn-trail"].map((item, i) => ({ id: `fan-${id.slice(0, 8)}-${i}`, type: "view_item", ts: now - i, props: { item_id: item, category: "sneakers" } }));
   const res = await context.request.post(`${base}/rujai/e`, { data: JSON.stringify({ sentAt: now, events }), headers: { "content-type": "text/plain" } });

@@ -1,4 +1,5 @@
 /** Debian's Chromium driven by playwright-core (a test tool's own browser cannot be fetched here). */
+import { visitorCookie } from "../../worker/http/visitor";
 import { afterAll, beforeAll } from "vitest";
 import { chromium, type Browser } from "playwright-core";
 
@@ -45,4 +46,13 @@ export async function eventually<T>(probe: () => Promise<T | undefined | false>,
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`condition not met within ${ms} ms${last ? `: ${String(last)}` : ""}`);
+}
+
+/**
+ * The `rujai_id` cookie the worker would have given visitor `id` (signed with the secret
+ * local-edge.ts starts wrangler dev with), for tests that need a visitor of a known id.
+ */
+export async function visitorCookieFor(id: string, url: string) {
+  const value = (await visitorCookie(id, { IDENTIFY_SECRET: "browser-identify-secret" })).split(";")[0]!.slice("rujai_id=".length);
+  return { name: "rujai_id", value, url };
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, inject, it } from "vitest";
 import type { BrowserContext } from "playwright-core";
-import { browserForFile, eventually } from "./browser";
+import { browserForFile, eventually, visitorCookieFor } from "./browser";
 import { bucket } from "../../worker/core/hash";
 
 const base = inject("edgeUrl");
@@ -20,7 +20,7 @@ function visitorOutsideHoldout(): string {
 
 async function shopper(visitorId?: string): Promise<BrowserContext> {
   const context = await browser().newContext();
-  if (visitorId) await context.addCookies([{ name: "rujai_id", value: visitorId, url: base }]);
+  if (visitorId) await context.addCookies([await visitorCookieFor(visitorId, base)]);
   return context;
 }
 
