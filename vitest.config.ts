@@ -1,5 +1,8 @@
-import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+
+// The audience index's schema, applied to the test D1 database before the tests run.
+const migrations = await readD1Migrations("./migrations");
 
 export default defineConfig({
   test: {
@@ -17,6 +20,7 @@ export default defineConfig({
                 ADMIN_TOKEN: "test-admin-token",
                 IDENTIFY_SECRET: "test-identify-secret",
                 SERVER_TOKEN: "test-server-token",
+                TEST_MIGRATIONS: migrations,
               },
               // The suite sends thousands of requests from one "visitor" and one address; the
               // real limits are in wrangler.toml. TIGHT_LIMIT lets the rate-limit tests reach 429.
@@ -32,6 +36,7 @@ export default defineConfig({
           name: "workerd",
           include: ["test/core/**/*.test.ts", "test/worker/**/*.test.ts"],
           globalSetup: ["test/support/origin-server.ts"],
+          setupFiles: ["test/support/apply-migrations.ts"],
         },
       },
       {

@@ -11,10 +11,13 @@ import { identify } from "./routes/identify";
 import { schemaRoute } from "./routes/schema";
 import { adminApi } from "./admin/api";
 import { adminPage } from "./admin/page";
+import { audienceApi } from "./admin/audiences";
 import { extraScript, script } from "./routes/script";
 import { servePage } from "./edge/page";
 import { serverEvents } from "./routes/server-events";
 import { rateLimited } from "./http/rate-limit";
+import { recordSizes, writeAudience } from "./audience/index-writer";
+import type { AudienceMessage } from "./core/audience-row";
 import type { Settings } from "./settings";
 
 export { Profile } from "./profile/profile";
@@ -37,6 +40,7 @@ function buildApp(basePath: string) {
     .route("/", schemaRoute)
     .route("/", adminPage)
     .route("/", adminApi)
+    .route("/", audienceApi)
     .route("/", extraScript);
   const app = new Hono<{ Bindings: Settings }>()
     .route("/", script)
@@ -59,4 +63,12 @@ export default {
     if (!app) apps.set(basePath, (app = buildApp(basePath)));
     return app.fetch(request, env, ctx);
   },
-} satisfies ExportedHandler<Settings>;
+  /** The audience index's writes, batched (a failed batch is retried whole by the queue). */
+  async queue(batch, env) {
+    await writeAudience(env.AUDIENCE, batch.messages.map((m) => m.body));
+  },
+  /** Hourly: each segment's size today, for the trend charts. */
+  async scheduled(controller, env) {
+    await recordSizes(env.AUDIENCE, controller.scheduledTime);
+  },
+} satisfies ExportedHandler<Settings, AudienceMessage>;

@@ -1,11 +1,10 @@
 /** The values slot templates may show for a profile (DO pages, /decide, admin preview). Pure. */
 import { topCategory } from "./affinity";
 import type { ProfileView } from "./profile";
-import { scoresOf, type RfmThresholds } from "./scores";
+import { scoresOf, type RfmThresholds, type Scores } from "./scores";
 import type { TemplateVars, TraitValue } from "./template";
 
-export function templateVars(profile: ProfileView, now: number, thresholds?: RfmThresholds): TemplateVars {
-  const scores = scoresOf(profile, profile.lifetime, now, thresholds);
+export function templateVars(profile: ProfileView, now: number, thresholds?: RfmThresholds, scores: Scores = scoresOf(profile, profile.lifetime, now, thresholds)): TemplateVars {
   return {
     traits: profile.traits as Readonly<Record<string, TraitValue>>,
     top: { category: topCategory(profile, now) },

@@ -8,7 +8,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { LiveProfile, type StoredEvent, type VisitContext } from "../core/profile";
-import { evaluateSegments, rfmThresholds, type CompiledRules } from "../core/segments";
+import { compileRules, evaluateSegments, evaluationState, rfmThresholds, type CompiledRules } from "../core/segments";
+import type { Condition, RulesDocument } from "../rules/schema";
 import type { TemplateVars } from "../core/template";
 import { templateVars } from "../core/vars";
 import { addPurchase, lifetimeOf, scoresOf, type Lifetime, type Scores } from "../core/scores";
@@ -17,9 +18,13 @@ import { statDeltas, type StatDelta } from "../core/attribution";
 import { statsOf } from "../stats/stats";
 import { planRetention, storedBytes } from "../core/retention";
 import { identityOf } from "../identity/identity";
+import { audienceRow, fingerprint, nextVersion, type AudienceMessage } from "../core/audience-row";
+import { topCategory } from "../core/affinity";
 import type { Settings } from "../settings";
 
 const MAX_SEGMENT_LOG = 200;
+/** The draft condition's name while a reach estimate evaluates it (not a valid segment name). */
+const DRAFT = "@estimate";
 
 export interface IngestOutcome extends PageView {
   kept: number;
@@ -69,6 +74,8 @@ export class Profile extends DurableObject<Settings> {
   private lastActivity: number | null = null;
   /** Whether this object has a database yet; created by the first write, never by a read. */
   private stored = false;
+  /** The audience index's view of this visitor: the last version and fingerprint sent. */
+  private indexed = { version: 0, fingerprint: "" };
 
   constructor(ctx: DurableObjectState, env: Settings) {
     super(ctx, env);
@@ -119,6 +126,16 @@ export class Profile extends DurableObject<Settings> {
     return { segments: [...held], vars: templateVars(this.profile, now, rfmThresholds(rules)), validUntil, rulesVersion: rules.version };
   }
 
+  /**
+   * Whether `condition` (already validated against `document`, whose segments it may name)
+   * holds for this visitor at `now`: one sample of an audience reach estimate. Changes nothing.
+   */
+  async matches(document: RulesDocument, condition: Condition, now = Date.now()): Promise<boolean> {
+    const rules = compileRules({ ...document, segments: { ...document.segments, [DRAFT]: { when: condition } } }, "estimate");
+    const context = this.context ?? { timezone: document.timezone ?? this.env.DEFAULT_TIMEZONE ?? "UTC" };
+    return evaluationState(rules, this.profile, now, context).segment(DRAFT);
+  }
+
   /** Links this profile to a verified user id and merges in their traits. */
   async identify(userId: string, traits: Traits, now = Date.now()): Promise<void> {
     this.createTables();
@@ -154,6 +171,8 @@ export class Profile extends DurableObject<Settings> {
    */
   async erase(): Promise<void> {
     const userId = this.userId;
+    // The index hears of it after every earlier write: its tombstone outranks them all.
+    if (this.stored) this.sendToIndex({ visitorId: this.visitorId(), version: nextVersion(this.indexed.version, Date.now()), erased: true });
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.profile.clear();
@@ -164,6 +183,7 @@ export class Profile extends DurableObject<Settings> {
     this.userId = null;
     this.lastActivity = null;
     this.stored = false;
+    this.indexed = { version: 0, fingerprint: "" };
     if (userId !== null) await identityOf(this.env, userId).forget();
   }
 
@@ -194,6 +214,7 @@ export class Profile extends DurableObject<Settings> {
     if (meta.has("user")) ({ userId: this.userId, traits: this.profile.traits } = meta.get("user") as { userId: string; traits: Traits });
     this.profile.lifetime = (meta.get("lifetime") as Lifetime | undefined) ?? lifetimeOf(this.profile.events);
     this.lastActivity = (meta.get("lastActivity") as number | undefined) ?? this.profile.events.at(-1)?.ts ?? null;
+    this.indexed = (meta.get("indexed") as typeof this.indexed | undefined) ?? this.indexed;
   }
 
   private createTables(): void {
@@ -297,6 +318,43 @@ export class Profile extends DurableObject<Settings> {
     const wakeAt = plan.trim > 0 ? this.plan(nextChange, now).wakeAt : plan.wakeAt;
     if (wakeAt === null) await this.ctx.storage.deleteAlarm();
     else if ((await this.ctx.storage.getAlarm()) !== wakeAt) await this.ctx.storage.setAlarm(wakeAt);
-    return this.viewOf(rules, held, Math.min(nextChange, wakeAt ?? Infinity), now);
+    const scores = scoresOf(this.profile, this.profile.lifetime, now, rfmThresholds(rules));
+    this.updateIndex(rules, scores, now);
+    return {
+      segments: [...held],
+      vars: templateVars(this.profile, now, rfmThresholds(rules), scores),
+      validUntil: Math.min(nextChange, wakeAt ?? Infinity),
+      rulesVersion: rules.version,
+    };
+  }
+
+  /** Sends the visitor's audience row when something a marketer queries by has changed. */
+  private updateIndex(rules: CompiledRules, scores: Scores, now: number): void {
+    const row = audienceRow({
+      userId: this.userId,
+      membership: this.membership,
+      scores,
+      topCategory: topCategory(this.profile, now),
+      lastActivity: this.lastActivity,
+      traits: this.profile.traits,
+      allowedTraits: rules.document.audience?.traits ?? [],
+    });
+    const print = fingerprint(row);
+    if (print === this.indexed.fingerprint) return;
+    this.indexed = { version: nextVersion(this.indexed.version, now), fingerprint: print };
+    this.setMeta("indexed", this.indexed);
+    this.sendToIndex({ visitorId: this.visitorId(), version: this.indexed.version, row });
+  }
+
+  /** Off the request path: the queue carries it to the index; a failure is logged, never thrown. */
+  private sendToIndex(message: AudienceMessage): void {
+    const queue = this.env.AUDIENCE_QUEUE as Queue<AudienceMessage> | undefined;
+    if (!queue) return;
+    this.ctx.waitUntil(queue.send(message).catch((error: unknown) => console.warn("rujai: audience index not told:", error)));
+  }
+
+  /** The profile key this object was made for (its name). */
+  private visitorId(): string {
+    return this.ctx.id.name ?? this.ctx.id.toString();
   }
 }

@@ -211,6 +211,13 @@ export const RulesDocument = z.strictObject({
         .optional(),
     })
     .optional(),
+  /** What may leave rujai through the audience index, exports and destinations. */
+  audience: z
+    .strictObject({
+      /** Trait names allowed out (everything else stays in the profile). */
+      traits: z.array(z.string().regex(/^[a-z_][a-z0-9_]{0,63}$/, "trait names are lowercase letters, digits and _")).max(50).optional(),
+    })
+    .optional(),
   segments: z.record(Name, Segment).default({}),
   slots: z.record(Name, z.array(SlotRule).max(50)).default({}),
 });
