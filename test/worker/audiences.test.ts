@@ -183,6 +183,29 @@ describe("members and the top N", () => {
   });
 });
 
+describe("reach estimate", () => {
+  it("counts a segment exactly, samples a draft condition with a 95 % interval, and names the method", async () => {
+    const exact = await admin<{ reach: number; method: string }>("/audiences/estimate", { method: "POST", body: JSON.stringify({ when: { segment: "aud-carters" } }) });
+    expect(exact.body).toMatchObject({ reach: count((p) => p.carts), method: "exact: counted in the audience index" });
+    const sampled = await admin<{ reach: number; low: number; high: number; sampled: number; visitors: number; method: string }>("/audiences/estimate", {
+      method: "POST",
+      body: JSON.stringify({ when: { count: { event: "page_view", within: "7d" }, atLeast: 1 } }),
+    });
+    expect(sampled.status).toBe(200);
+    expect(sampled.body.sampled).toBe(Math.min(200, sampled.body.visitors));
+    expect(sampled.body.low).toBeLessThanOrEqual(sampled.body.reach);
+    expect(sampled.body.reach).toBeLessThanOrEqual(sampled.body.high);
+    expect(sampled.body.method).toMatch(/^sample: .* 95 % Wilson interval/);
+  }, 60_000); // 200 Profile objects asked: slow to create in the local test runtime
+  it("refuses a bad or unknown condition with its path", async () => {
+    const bad = await admin<{ path?: string; errors?: Array<{ path: string }> }>("/audiences/estimate", { method: "POST", body: JSON.stringify({ when: { count: { event: "view_item", within: "a week" } } }) });
+    expect(bad.status).toBe(400);
+    const unknown = await admin<{ errors: Array<{ path: string; message: string }> }>("/audiences/estimate", { method: "POST", body: JSON.stringify({ when: { segment: "no-such" } }) });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors[0]!.path).toBe("$.when.segment");
+  });
+});
+
 describe("CSV export", () => {
   it("parses back (a real CSV parser) to the same rows: Thai, commas, quotes, newlines, and formulas made inert", async () => {
     const { res } = await admin("/audiences/aud-buyers/export.csv");

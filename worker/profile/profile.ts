@@ -3,8 +3,8 @@
  * by event id, keeps which segments hold and since when, and sets one alarm at the next
  * instant any segment could change, events must be trimmed or the profile erased. All
  * decisions are made by the pure modules in worker/core (core/retention.ts plans what is
- * kept); this class only loads, stores and schedules. Reads never create storage: an id
- * nobody wrote to stays without a database.
+ * kept); this class only loads, stores and schedules. Its tables are made by the first
+ * write; the worker only calls objects for ids it signed, so made-up ids never reach one.
  */
 import { DurableObject } from "cloudflare:workers";
 import { LiveProfile, type StoredEvent, type VisitContext } from "../core/profile";
@@ -72,7 +72,7 @@ export class Profile extends DurableObject<Settings> {
   private context: VisitContext | null = null;
   private userId: string | null = null;
   private lastActivity: number | null = null;
-  /** Whether this object has a database yet; created by the first write, never by a read. */
+  /** Whether this object has its tables yet (made by the first write). */
   private stored = false;
   /** The audience index's view of this visitor: the last version and fingerprint sent. */
   private indexed = { version: 0, fingerprint: "" };
