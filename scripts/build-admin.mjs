@@ -15,6 +15,7 @@ const out = await build({
   target: "es2022",
   write: false,
   legalComments: "none",
+  loader: { ".css": "text" },
 });
 const code = out.outputFiles[0].text;
 mkdirSync(join(root, "dist"), { recursive: true });

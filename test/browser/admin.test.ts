@@ -7,7 +7,9 @@ import { describe, expect, inject, it } from "vitest";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { BrowserContext } from "playwright-core";
-import { browserForFile, visitorCookieFor } from "./browser";
+import { browserForFile, eventually, visitorCookieFor } from "./browser";
+import Papa from "papaparse";
+import { readFileSync } from "node:fs";
 import { bucket } from "../../worker/core/hash";
 
 const base = inject("edgeUrl");
@@ -128,6 +130,41 @@ describe("admin page", () => {
     const personal = page.frameLocator("#frame-personal");
     await expect.poll(() => personal.locator('[data-rujai-slot="promo"]').textContent()).toContain("Free shipping until 9 pm tonight");
     expect(await page.frameLocator("#frame-default").locator('[data-rujai-slot="promo"]').textContent()).toContain("Free shipping on orders over");
+    await context.close();
+  });
+});
+
+describe("audiences tab", () => {
+  it("draws every segment's trend, shows the API's numbers and the top buyers, and downloads a CSV", async () => {
+    // A few sneaker fans: each enters the index through the queue.
+    for (let i = 0; i < 3; i++) await (await sneakerFan()).close();
+    const api = async <T>(path: string) => (await (await fetch(`${base}/rujai/admin${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as T;
+    type Sizes = { segments: Array<{ name: string; size: number }> };
+    const sizes = await eventually(async () => {
+      const body = await api<Sizes>("/audiences");
+      return (body.segments.find((s) => s.name === "sneaker-fans")?.size ?? 0) >= 3 && body;
+    });
+
+    const { context, page } = await signedIn("Nok");
+    await page.click('[data-tab="audiences"]');
+    await page.waitForSelector("#audience-chart .uplot canvas");
+    for (const segment of sizes.segments) {
+      expect(await page.locator(`[data-size="${segment.name}"]`).textContent()).toBe(segment.size.toLocaleString("en-US"));
+    }
+    // The chart has a series per segment (uPlot's legend lists them).
+    const legend = await page.locator("#audience-chart .u-legend .u-series").allTextContents();
+    for (const segment of sizes.segments) expect(legend.join(" ")).toContain(segment.name);
+
+    const top = await api<{ members: Array<{ scores: { intent: number } }> }>("/audiences/top?by=intent&n=500");
+    await page.waitForSelector("#audience-top tr");
+    expect(await page.locator("#audience-top tr").count()).toBe(top.members.length);
+    expect(await page.locator("#audience-top tr >> nth=0 >> [data-intent]").textContent()).toBe(`${Math.round(top.members[0]!.scores.intent * 100)}%`);
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click('[data-csv="sneaker-fans"]')]);
+    expect(download.suggestedFilename()).toMatch(/^sneaker-fans-\d{4}-\d{2}-\d{2}\.csv$/);
+    const text = readFileSync((await download.path())!, "utf8");
+    const rows = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ""), { header: true, skipEmptyLines: true }).data;
+    expect(rows).toHaveLength(sizes.segments.find((s) => s.name === "sneaker-fans")!.size);
     await context.close();
   });
 });

@@ -44,6 +44,8 @@ export async function setup(project: TestProject) {
     { encoding: "utf8" },
   );
   if (seeded.status !== 0) throw new Error(`seeding rules failed: ${seeded.stderr}`);
+  const migrated = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "rujai-audience", "--local", "--persist-to", state], { encoding: "utf8", env: { ...process.env, CI: "true" } });
+  if (migrated.status !== 0) throw new Error(`applying migrations failed: ${migrated.stderr}`);
   const port = await freePort();
   edge = spawn(
     "npx",

@@ -76,7 +76,7 @@ export const adminPage = new Hono<{ Bindings: Settings }>()
 <div id="workspace" hidden>
   <header>
     <h1>รู้ใจ rujai</h1>
-    <nav><button data-tab="rules" class="active">Rules</button><button data-tab="preview">Preview</button><button data-tab="history">History</button><button data-tab="stats">Results</button></nav>
+    <nav><button data-tab="rules" class="active">Rules</button><button data-tab="preview">Preview</button><button data-tab="history">History</button><button data-tab="stats">Results</button><button data-tab="audiences">Audiences</button></nav>
     <div class="right"><span id="version"></span><span>· <span id="who"></span></span><button id="signout">Sign out</button></div>
   </header>
   <main>
@@ -118,6 +118,23 @@ export const adminPage = new Hono<{ Bindings: Settings }>()
     <section data-panel="stats" class="card" hidden>
       <p class="change">Last 30 days. Conversions are purchases within 7 days after seeing the rule; uplift compares conversions per visitor with the rule's holdout (|z| ≥ 1.96: significant at 95%).</p>
       <table><thead><tr><th>Slot · rule</th><th>Variant</th><th>Visitors</th><th>Impressions</th><th>Clicks (CTR)</th><th>Conversions (rate)</th><th>Revenue</th><th>Uplift vs holdout</th></tr></thead><tbody id="stats"></tbody></table>
+    </section>
+    <section data-panel="audiences" hidden>
+      <div class="card">
+        <h3 style="margin-top:0">Segment sizes <span id="audience-total" class="change"></span></h3>
+        <div id="audience-chart"></div>
+        <table><thead><tr><th>Segment</th><th>People now</th><th>Identified</th><th>Trend</th><th></th></tr></thead><tbody id="audience-sizes"></tbody></table>
+      </div>
+      <div class="card" style="margin-top:16px">
+        <h3 style="margin-top:0">Overlap <span class="change">(people in both)</span></h3>
+        <table id="audience-overlap"></table>
+      </div>
+      <div class="card" style="margin-top:16px">
+        <h3 style="margin-top:0">Most likely to buy in the next two weeks <span id="top-count" class="change"></span></h3>
+        <div class="toolbar"><label for="top-segment">In</label><select id="top-segment" style="width:auto"></select>
+          <label for="top-by">by</label><select id="top-by" style="width:auto"><option value="intent">purchase intent</option><option value="engagement">engagement</option><option value="value">lifetime value</option><option value="recency">last seen</option></select></div>
+        <table><thead><tr><th>#</th><th>Who</th><th>Intent</th><th>Why</th><th>Engagement</th><th>RFM</th><th>Orders · value</th><th>Last seen</th></tr></thead><tbody id="audience-top"></tbody></table>
+      </div>
     </section>
     <section data-panel="history" class="card" hidden>
       <table><thead><tr><th>Version</th><th>Saved</th><th>By</th><th>What changed</th><th></th></tr></thead><tbody id="history"></tbody></table>

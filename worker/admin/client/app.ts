@@ -9,6 +9,7 @@ import { json, jsonParseLinter } from "@codemirror/lang-json";
 import { linter, type Diagnostic } from "@codemirror/lint";
 import { schemaCompletion } from "./schema-complete";
 import { rangeOf } from "./json-tree";
+import { downloadCsv, loadAudiences, loadTop } from "./audiences";
 
 const base = document.body.dataset.base ?? "/rujai";
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -37,6 +38,7 @@ function tab(name: string) {
   document.querySelectorAll<HTMLElement>("[data-panel]").forEach((p) => (p.hidden = p.dataset.panel !== name));
   if (name === "history") void loadHistory();
   if (name === "stats") void loadStats();
+  if (name === "audiences") void loadAudiences(api);
 }
 
 function status(text: string, kind: "ok" | "error" | "info" = "info") {
@@ -269,6 +271,16 @@ async function start() {
   });
   $("preset").addEventListener("change", () => ($("custom").hidden = ($("preset") as HTMLSelectElement).value !== "custom"));
   document.querySelectorAll<HTMLElement>("[data-tab]").forEach((t) => t.addEventListener("click", () => tab(t.dataset.tab!)));
+  $("audience-sizes").addEventListener("click", (e) => {
+    const button = (e.target as HTMLElement).closest("button");
+    if (button?.dataset.csv) void downloadCsv(api, button.dataset.csv);
+    if (button?.dataset.top) {
+      ($("top-segment") as HTMLSelectElement).value = button.dataset.top;
+      void loadTop(api);
+    }
+  });
+  $("top-segment").addEventListener("change", () => void loadTop(api));
+  $("top-by").addEventListener("change", () => void loadTop(api));
   $("history").addEventListener("click", (e) => {
     const version = (e.target as HTMLElement).closest<HTMLElement>(".rollback")?.dataset.version;
     if (version) void rollback(version);
