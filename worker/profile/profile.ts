@@ -19,7 +19,6 @@ import { statsOf } from "../stats/stats";
 import { planRetention, storedBytes } from "../core/retention";
 import { identityOf } from "../identity/identity";
 import { audienceRow, fingerprint, nextVersion, type AudienceMessage } from "../core/audience-row";
-import { topCategory } from "../core/affinity";
 import type { Settings } from "../settings";
 
 const MAX_SEGMENT_LOG = 200;
@@ -318,23 +317,20 @@ export class Profile extends DurableObject<Settings> {
     const wakeAt = plan.trim > 0 ? this.plan(nextChange, now).wakeAt : plan.wakeAt;
     if (wakeAt === null) await this.ctx.storage.deleteAlarm();
     else if ((await this.ctx.storage.getAlarm()) !== wakeAt) await this.ctx.storage.setAlarm(wakeAt);
+    // Scores and the top category are computed once, for the templates and the index alike.
     const scores = scoresOf(this.profile, this.profile.lifetime, now, rfmThresholds(rules));
-    this.updateIndex(rules, scores, now);
-    return {
-      segments: [...held],
-      vars: templateVars(this.profile, now, rfmThresholds(rules), scores),
-      validUntil: Math.min(nextChange, wakeAt ?? Infinity),
-      rulesVersion: rules.version,
-    };
+    const vars = templateVars(this.profile, now, rfmThresholds(rules), scores);
+    this.updateIndex(rules, scores, vars.top?.category, now);
+    return { segments: [...held], vars, validUntil: Math.min(nextChange, wakeAt ?? Infinity), rulesVersion: rules.version };
   }
 
   /** Sends the visitor's audience row when something a marketer queries by has changed. */
-  private updateIndex(rules: CompiledRules, scores: Scores, now: number): void {
+  private updateIndex(rules: CompiledRules, scores: Scores, topCategory: string | undefined, now: number): void {
     const row = audienceRow({
       userId: this.userId,
       membership: this.membership,
       scores,
-      topCategory: topCategory(this.profile, now),
+      topCategory,
       lastActivity: this.lastActivity,
       traits: this.profile.traits,
       allowedTraits: rules.document.audience?.traits ?? [],
