@@ -90,18 +90,15 @@ const indexed = targets[1];
 const db = await indexed.mf.getD1Database("AUDIENCE");
 const segments = ["sneaker-fans", "hesitant", "evening", "first-visit", "returning", "confirmed-buyers"];
 const now = Date.now();
-for (let start = 0; start < INDEXED; start += 500) {
-  const visitors = [];
-  const members = [];
-  for (let i = start; i < Math.min(INDEXED, start + 500); i++) {
-    const id = `idx-${i.toString(36).padStart(6, "0")}`;
-    const intent = ((i * 7919) % 1000) / 1000;
-    visitors.push(db.prepare(
-      "INSERT INTO visitors (visitor_id, version, erased, user_id, intent, intent_factors, engagement, rfm, orders, value, top_category, last_seen, traits, updated_at) VALUES (?, 1, 0, ?, ?, '[]', ?, ?, ?, ?, 'sneakers', ?, '{}', ?)",
-    ).bind(id, i % 4 === 0 ? `user-${i}` : null, intent, 1 + (i % 5), ["loyal", "new", "at-risk"][i % 3], i % 6, (i % 6) * 990, now - (i % 90) * 86_400_000, now));
-    for (const [k, s] of segments.entries()) if ((i + k) % (k + 2) === 0) members.push(db.prepare("INSERT INTO memberships (segment, visitor_id, since) VALUES (?, ?, ?)").bind(s, id, now));
-  }
-  await db.batch([...visitors, ...members]);
+// Generated inside the database (a recursive CTE), not sent row by row.
+const numbers = "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ? - 1)";
+await db.prepare(
+  `${numbers} INSERT INTO visitors (visitor_id, version, erased, user_id, intent, intent_factors, engagement, rfm, orders, value, top_category, last_seen, traits, updated_at)
+   SELECT printf('idx-%06d', i), 1, 0, CASE WHEN i % 4 = 0 THEN 'user-' || i END, ((i * 7919) % 1000) / 1000.0, '[]', 1 + i % 5,
+     CASE i % 3 WHEN 0 THEN 'loyal' WHEN 1 THEN 'new' ELSE 'at-risk' END, i % 6, (i % 6) * 990, 'sneakers', ? - (i % 90) * 86400000, '{}', ? FROM n`,
+).bind(INDEXED, now, now).run();
+for (const [k, segment] of segments.entries()) {
+  await db.prepare(`${numbers} INSERT INTO memberships (segment, visitor_id, since) SELECT ?, printf('idx-%06d', i), ? FROM n WHERE (i + ?) % ? = 0`).bind(INDEXED, segment, now, k, k + 2).run();
 }
 const admin = async (path) => {
   const started = performance.now();
