@@ -21,6 +21,11 @@ export default defineConfig({
                 IDENTIFY_SECRET: "test-identify-secret",
                 SERVER_TOKEN: "test-server-token",
                 TEST_MIGRATIONS: migrations,
+                // Deliveries retry after ~1 s and give up after 4 s here (30 s and 24 h by default).
+                DELIVERY_RETRY_BASE_MS: "200",
+                DELIVERY_GIVE_UP_MS: "4000",
+                CRM_WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                LINE_CHANNEL_TOKEN: "test-line-channel-token",
               },
               // The suite sends thousands of requests from one "visitor" and one address; the
               // real limits are in wrangler.toml. TIGHT_LIMIT lets the rate-limit tests reach 429.

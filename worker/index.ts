@@ -12,12 +12,15 @@ import { schemaRoute } from "./routes/schema";
 import { adminApi } from "./admin/api";
 import { adminPage } from "./admin/page";
 import { audienceApi } from "./admin/audiences";
+import { deliveryApi } from "./admin/deliveries";
 import { extraScript, script } from "./routes/script";
 import { servePage } from "./edge/page";
 import { serverEvents } from "./routes/server-events";
 import { rateLimited } from "./http/rate-limit";
 import { recordSizes, writeAudience } from "./audience/index-writer";
 import type { AudienceMessage } from "./core/audience-row";
+import type { DeliveryMessage } from "./core/message";
+import { consumeDeliveries } from "./delivery/consumer";
 import type { Settings } from "./settings";
 
 export { Profile } from "./profile/profile";
@@ -41,6 +44,7 @@ function buildApp(basePath: string) {
     .route("/", adminPage)
     .route("/", adminApi)
     .route("/", audienceApi)
+    .route("/", deliveryApi)
     .route("/", extraScript);
   const app = new Hono<{ Bindings: Settings }>()
     .route("/", script)
@@ -63,12 +67,13 @@ export default {
     if (!app) apps.set(basePath, (app = buildApp(basePath)));
     return app.fetch(request, env, ctx);
   },
-  /** The audience index's writes, batched (a failed batch is retried whole by the queue). */
+  /** The audience index's writes (a failed batch is retried whole), and trigger deliveries. */
   async queue(batch, env) {
-    await writeAudience(env.AUDIENCE, batch.messages.map((m) => m.body));
+    if (batch.queue.startsWith("rujai-deliveries")) return consumeDeliveries(batch as MessageBatch<DeliveryMessage>, env);
+    await writeAudience(env.AUDIENCE, (batch as MessageBatch<AudienceMessage>).messages.map((m) => m.body));
   },
   /** Hourly: each segment's size today, for the trend charts. */
   async scheduled(controller, env) {
     await recordSizes(env.AUDIENCE, controller.scheduledTime);
   },
-} satisfies ExportedHandler<Settings, AudienceMessage>;
+} satisfies ExportedHandler<Settings, AudienceMessage | DeliveryMessage>;

@@ -25,6 +25,10 @@ export interface Settings extends Env {
   ALLOWED_ORIGINS?: string;
   /** Bearer token of the backend's trusted server events (POST {base}/server/e). */
   SERVER_TOKEN?: string;
+  /** Trigger deliveries: first retry delay (ms, 30 000; doubled each time), give up after (ms, 24 h), request timeout (ms, 10 000). */
+  DELIVERY_RETRY_BASE_MS?: string;
+  DELIVERY_GIVE_UP_MS?: string;
+  DELIVERY_TIMEOUT_MS?: string;
   /** Signs segment snapshot cookies; defaults to IDENTIFY_SECRET (domain-separated). */
   SNAPSHOT_SECRET?: string;
 }

@@ -34,6 +34,8 @@ declare module "vitest" {
     originUrl: string;
     /** A second loopback server standing for a host an attacker names; it must receive nothing. */
     attackerUrl: string;
+    /** The trigger delivery receiver (webhooks and LINE), with GET /__received. */
+    receiverUrl: string;
     /** A loopback port with nothing listening (an origin that is down). */
     closedOriginUrl: string;
   }

@@ -70,6 +70,30 @@ function handle(req: IncomingMessage, res: ServerResponse) {
 }
 
 const servers: Server[] = [];
+
+/**
+ * A message receiver for trigger deliveries: records every request (path, headers, body) and
+ * answers by path — /ok 200, /flaky/<key> 500 twice then 200, /down always 500, and LINE's
+ * /v2/bot/message/push 200. GET /__received lists what arrived.
+ */
+const received: Array<{ path: string; headers: Record<string, string | string[] | undefined>; body: string }> = [];
+const flaky = new Map<string, number>();
+function receive(req: IncomingMessage, res: ServerResponse) {
+  if (req.url === "/__received") return res.end(JSON.stringify(received));
+  let body = "";
+  req.on("data", (c) => (body += c));
+  req.on("end", () => {
+    const path = req.url ?? "/";
+    received.push({ path, headers: req.headers, body });
+    let status = path.startsWith("/down") ? 500 : 200;
+    if (path.startsWith("/flaky/")) {
+      const n = (flaky.get(path) ?? 0) + 1;
+      flaky.set(path, n);
+      status = n <= 2 ? 500 : 200;
+    }
+    res.writeHead(status, { "content-type": "application/json" }).end("{}");
+  });
+}
 /** What reached the attacker's server (its /__hits answer excluded). */
 const attackerHits: string[] = [];
 
@@ -92,6 +116,7 @@ export async function setup(project: TestProject) {
       res.end("attacker page");
     }),
   );
+  project.provide("receiverUrl", await listen(receive));
   // A port that was listening a moment ago and no longer is: connection refused.
   const closed = createServer();
   await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));

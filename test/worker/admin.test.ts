@@ -197,6 +197,6 @@ describe("GET /rujai/rules.schema.json", () => {
     const res = await call(new Request("https://shop.test/rujai/rules.schema.json"));
     expect(res.headers.get("content-type")).toContain("application/schema+json");
     const schema = (await res.json()) as { properties: Record<string, unknown>; $defs?: unknown };
-    expect(Object.keys(schema.properties).sort()).toEqual(["$schema", "audience", "scores", "segments", "slots", "timezone"]);
+    expect(Object.keys(schema.properties).sort()).toEqual(["$schema", "audience", "destinations", "messageCap", "scores", "segments", "slots", "timezone", "triggers"]);
   });
 });

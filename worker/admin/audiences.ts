@@ -80,7 +80,8 @@ export const audienceApi = new Hono<Env>()
     }
     const sample = await sampleVisitors(c.env.AUDIENCE, ESTIMATE_SAMPLE);
     const now = Date.now();
-    const answers = await Promise.all(sample.map((id) => profileOf(c.env, id).matches(rules.document, when, now).catch(() => null)));
+    const [documentJson, conditionJson] = [JSON.stringify(rules.document), JSON.stringify(when)];
+    const answers = await Promise.all(sample.map((id) => profileOf(c.env, id).matches(documentJson, conditionJson, now).catch(() => null)));
     const asked = answers.filter((a) => a !== null);
     const hits = asked.filter(Boolean).length;
     const share = wilson(hits, asked.length);

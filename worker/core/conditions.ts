@@ -359,7 +359,8 @@ type EventMatcher = (e: StoredEvent) => boolean;
 export const sourceOf = (e: StoredEvent): "server" | "browser" => e.source ?? "browser";
 const ANY_EVENT: EventMatcher = () => true;
 
-function compileWhere(where: Record<string, PropTest> | undefined): EventMatcher {
+/** An event filter (`where`), as conditions and triggers use it. */
+export function compileWhere(where: Record<string, PropTest> | undefined): EventMatcher {
   if (!where) return ANY_EVENT;
   const tests = Object.entries(where).map(([key, test]) => {
     const check = compilePropTest(test);

@@ -4,6 +4,8 @@
  * is trusted (it comes from the admin); every placeholder value is HTML-escaped, so a
  * visitor's own data can never inject markup. Pure.
  */
+import type { JsonValue } from "../../sdk/src/wire";
+
 /** Trait values are scalars (identify accepts nothing else). */
 export type TraitValue = string | number | boolean | null;
 
@@ -14,6 +16,8 @@ export interface TemplateVars {
   engagement?: number;
   intent?: string;
   rfm?: string | null;
+  /** The props of the event a trigger fired on (`{{event.transaction_id}}`); messages only. */
+  event?: Readonly<Record<string, JsonValue>>;
 }
 
 type Part = string | { path: string; fallback: string };
@@ -23,7 +27,9 @@ export interface Template {
 
 const PLACEHOLDER = /\{\{\s*([^}|]*?)\s*(?:\|\s*([^}]*?)\s*)?\}\}/g;
 const KNOWN = /^(trait\.[a-z_][a-z0-9_]{0,63}|top\.category|engagement|intent|rfm)$/;
+const EVENT_PROP = /^event\.[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export const KNOWN_PLACEHOLDERS = "trait.<name>, top.category, engagement, intent, rfm";
+export const KNOWN_MESSAGE_PLACEHOLDERS = `${KNOWN_PLACEHOLDERS}, event.<prop>`;
 
 export function compileTemplate(html: string): Template {
   const parts: Part[] = [];
@@ -37,16 +43,33 @@ export function compileTemplate(html: string): Template {
   return { parts };
 }
 
-/** Placeholders a template names that no profile can fill (a validation error). */
-export function unknownPlaceholders(html: string): string[] {
-  return [...html.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((path) => !KNOWN.test(path));
+/**
+ * Placeholders a template names that no profile can fill (a validation error). Messages may
+ * also name the triggering event's props (`{{event.transaction_id}}`).
+ */
+export function unknownPlaceholders(text: string, inMessage = false): string[] {
+  return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((path) => !KNOWN.test(path) && !(inMessage && EVENT_PROP.test(path)));
 }
 
+/** Slot HTML: every value HTML-escaped. */
 export function renderTemplate(template: Template, vars: TemplateVars): string {
+  return render(template, vars, escapeHtml);
+}
+
+/**
+ * Plain text (a LINE message, a string inside a webhook payload): values as they are. A
+ * payload string is serialized by JSON.stringify afterwards, which escapes it for JSON; an
+ * HTML escaper here would be a bug (a name with "&" would arrive as "&#38;").
+ */
+export function renderText(template: Template, vars: TemplateVars): string {
+  return render(template, vars, (s) => s);
+}
+
+function render(template: Template, vars: TemplateVars, escape: (s: string) => string): string {
   let out = "";
   for (const part of template.parts) {
     if (typeof part === "string") out += part;
-    else out += escapeHtml(lookup(part.path, vars) ?? part.fallback);
+    else out += escape(lookup(part.path, vars) ?? part.fallback);
   }
   return out;
 }
@@ -58,9 +81,13 @@ function lookup(path: string, vars: TemplateVars): string | undefined {
       ? vars.top?.category
       : path === "engagement" || path === "intent" || path === "rfm"
         ? vars[path]
-        : undefined;
+        : path.startsWith("event.")
+          ? scalar(vars.event?.[path.slice(6)])
+          : undefined;
   return value === undefined || value === null || value === "" ? undefined : String(value);
 }
+
+const scalar = (v: unknown) => (typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : undefined);
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

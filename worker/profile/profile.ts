@@ -19,6 +19,10 @@ import { statsOf } from "../stats/stats";
 import { planRetention, storedBytes } from "../core/retention";
 import { identityOf } from "../identity/identity";
 import { audienceRow, fingerprint, nextVersion, type AudienceMessage } from "../core/audience-row";
+import { compileCondition, type CompiledCondition } from "../core/conditions";
+import type { Transition } from "../core/triggers";
+import type { DeliveryMessage } from "../core/message";
+import { createFireTables, dueFires, nextFireDue, planFires } from "./fires";
 import type { Settings } from "../settings";
 
 const MAX_SEGMENT_LOG = 200;
@@ -73,6 +77,8 @@ export class Profile extends DurableObject<Settings> {
   private lastActivity: number | null = null;
   /** Whether this object has its tables yet (made by the first write). */
   private stored = false;
+  /** Compiled `unless` conditions of triggers, by rules version and trigger id. */
+  private readonly unlessCache = new Map<string, CompiledCondition>();
   /** The audience index's view of this visitor: the last version and fingerprint sent. */
   private indexed = { version: 0, fingerprint: "" };
 
@@ -110,7 +116,7 @@ export class Profile extends DurableObject<Settings> {
       this.touch(Math.min(now, Math.max(...added.map((e) => e.ts))));
     }
     if (context) this.setContext(context);
-    const view = await this.reevaluate(now);
+    const view = await this.reevaluate(now, alreadyCounted ? [] : added);
     return { kept, duplicates: events.length - kept, ...view };
   }
 
@@ -129,7 +135,10 @@ export class Profile extends DurableObject<Settings> {
    * Whether `condition` (already validated against `document`, whose segments it may name)
    * holds for this visitor at `now`: one sample of an audience reach estimate. Changes nothing.
    */
-  async matches(document: RulesDocument, condition: Condition, now = Date.now()): Promise<boolean> {
+  async matches(documentJson: string, conditionJson: string, now = Date.now()): Promise<boolean> {
+    // JSON text over RPC: the rules' recursive types are too deep for the stub's type mapping.
+    const document = JSON.parse(documentJson) as RulesDocument;
+    const condition = JSON.parse(conditionJson) as Condition;
     const rules = compileRules({ ...document, segments: { ...document.segments, [DRAFT]: { when: condition } } }, "estimate");
     const context = this.context ?? { timezone: document.timezone ?? this.env.DEFAULT_TIMEZONE ?? "UTC" };
     return evaluationState(rules, this.profile, now, context).segment(DRAFT);
@@ -225,6 +234,7 @@ export class Profile extends DurableObject<Settings> {
       CREATE TABLE IF NOT EXISTS segment_log (name TEXT NOT NULL, entered INTEGER NOT NULL, exited INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
+    createFireTables(this.sql);
     this.stored = true;
   }
 
@@ -232,6 +242,7 @@ export class Profile extends DurableObject<Settings> {
   private migrate(): void {
     const columns = this.sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('events')").toArray();
     if (!columns.some((c) => c.name === "source")) this.sql.exec("ALTER TABLE events ADD COLUMN source TEXT");
+    createFireTables(this.sql);
   }
 
   private remember(e: StoredEvent): void {
@@ -292,21 +303,24 @@ export class Profile extends DurableObject<Settings> {
   }
 
   /** Records segment entries/exits at `now`, applies retention and sets the alarm. */
-  private async reevaluate(now: number): Promise<PageView> {
+  private async reevaluate(now: number, added: readonly StoredEvent[] = []): Promise<PageView> {
     const rules = await currentRules(this.env);
     const context = this.context ?? { timezone: rules.document.timezone ?? this.env.DEFAULT_TIMEZONE ?? "UTC" };
     let { held, nextChange } = evaluateSegments(rules, this.profile, now, context);
     const plan = this.plan(nextChange, now);
     // Trimmed events can change what holds: evaluate again on what is kept.
     if (plan.trim > 0) ({ held, nextChange } = evaluateSegments(rules, this.profile, now, context));
+    const transitions: Transition[] = [];
     for (const [name, since] of this.membership) {
       if (held.has(name)) continue;
+      transitions.push({ segment: name, entered: false, at: now });
       this.membership.delete(name);
       this.sql.exec("DELETE FROM segments WHERE name = ?", name);
       this.sql.exec("INSERT INTO segment_log (name, entered, exited) VALUES (?, ?, ?)", name, since, now);
     }
     for (const name of held) {
       if (this.membership.has(name)) continue;
+      transitions.push({ segment: name, entered: true, at: now });
       this.membership.set(name, now);
       this.sql.exec("INSERT OR REPLACE INTO segments (name, since) VALUES (?, ?)", name, now);
     }
@@ -314,14 +328,53 @@ export class Profile extends DurableObject<Settings> {
       "DELETE FROM segment_log WHERE rowid NOT IN (SELECT rowid FROM segment_log ORDER BY exited DESC LIMIT ?)",
       MAX_SEGMENT_LOG,
     );
-    const wakeAt = plan.trim > 0 ? this.plan(nextChange, now).wakeAt : plan.wakeAt;
-    if (wakeAt === null) await this.ctx.storage.deleteAlarm();
-    else if ((await this.ctx.storage.getAlarm()) !== wakeAt) await this.ctx.storage.setAlarm(wakeAt);
-    // Scores and the top category are computed once, for the templates and the index alike.
+    // Scores and the top category are computed once, for the templates, the index and messages.
     const scores = scoresOf(this.profile, this.profile.lifetime, now, rfmThresholds(rules));
     const vars = templateVars(this.profile, now, rfmThresholds(rules), scores);
     this.updateIndex(rules, scores, vars.top?.category, now);
+    planFires(this.sql, rules, added, transitions);
+    this.send(
+      dueFires(this.sql, {
+        rules, now, timezone: context.timezone, visitorId: this.visitorId(), userId: this.userId, vars,
+        holds: (segment) => held.has(segment),
+        unlessHolds: (id) => this.unlessHolds(rules, id, now, context),
+      }),
+    );
+    const retention = plan.trim > 0 ? this.plan(nextChange, now).wakeAt : plan.wakeAt;
+    const fireDue = nextFireDue(this.sql);
+    const wakeAt = retention === null && !Number.isFinite(fireDue) ? null : Math.min(retention ?? Infinity, fireDue);
+    if (wakeAt === null) await this.ctx.storage.deleteAlarm();
+    else if ((await this.ctx.storage.getAlarm()) !== wakeAt) await this.ctx.storage.setAlarm(wakeAt);
     return { segments: [...held], vars, validUntil: Math.min(nextChange, wakeAt ?? Infinity), rulesVersion: rules.version };
+  }
+
+  /** Whether trigger `id`'s `unless` condition holds now (compiled once per rules version). */
+  private unlessHolds(rules: CompiledRules, id: string, now: number, context: VisitContext): boolean {
+    let compiled = this.unlessCache.get(`${rules.version}:${id}`);
+    if (!compiled) {
+      const unless = rules.document.triggers?.find((t) => t.id === id)?.unless;
+      if (!unless) return false;
+      compiled = compileCondition(unless);
+      this.unlessCache.set(`${rules.version}:${id}`, compiled);
+    }
+    return compiled.holds(evaluationState(rules, this.profile, now, context));
+  }
+
+  /**
+   * Hands decided fires to the delivery queue, off the request path. If the queue refuses
+   * them, the deliveries go back to pending a minute later: a fire is late, never lost.
+   */
+  private send(messages: DeliveryMessage[]): void {
+    const queue = this.env.DELIVERY_QUEUE as Queue<DeliveryMessage> | undefined;
+    if (!messages.length || !queue) return;
+    this.ctx.waitUntil(
+      queue.sendBatch(messages.map((body) => ({ body }))).catch((error: unknown) => {
+        console.warn("rujai: deliveries not queued, retrying in a minute:", error);
+        const retryAt = Date.now() + 60_000;
+        for (const m of messages) if (m.kind === "deliver") this.sql.exec("UPDATE fires SET state = 'pending', due = ? WHERE id = ?", retryAt, m.id);
+        void this.ctx.storage.getAlarm().then((at) => (at === null || at > retryAt ? this.ctx.storage.setAlarm(retryAt) : undefined));
+      }),
+    );
   }
 
   /** Sends the visitor's audience row when something a marketer queries by has changed. */

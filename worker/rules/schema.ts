@@ -192,6 +192,54 @@ export const SlotRule = z
     message: "give either html or variants (exactly one)",
   });
 
+/** A secret's name (set with `wrangler secret put`); rules never hold the secret itself. */
+const SecretName = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'the name of a secret, like "CRM_WEBHOOK_SECRET"');
+const HttpUrl = z.url({ protocol: /^https?$/, error: "an http(s) URL" }).max(2048);
+
+/** Where messages go (DESIGN.md, "Triggers and destinations"). */
+export const Destination = z.discriminatedUnion("type", [
+  /** An HTTPS endpoint, signed per Standard Webhooks with the named secret (`whsec_…`). */
+  z.strictObject({ type: z.literal("webhook"), url: HttpUrl, secret: SecretName }),
+  /** The LINE Messaging API push call; `to` is the trait holding the user's LINE id. */
+  z.strictObject({
+    type: z.literal("line"),
+    token: SecretName,
+    to: z.string().regex(/^trait\.[a-z_][a-z0-9_]{0,63}$/, 'a trait, like "trait.line_user_id"'),
+    /** The API's base URL (default https://api.line.me); for tests and proxies. */
+    baseUrl: HttpUrl.optional(),
+  }),
+  /** A segment's membership changes, posted in batches of at most 500 on a schedule. */
+  z.strictObject({ type: z.literal("audience-sync"), url: HttpUrl, secret: SecretName, segment: Name, every: Duration }),
+]);
+
+const JsonLeaf = z.union([z.string().max(2048), z.number(), z.boolean(), z.null()]);
+const Payload = z.record(z.string().max(64), z.union([JsonLeaf, z.array(JsonLeaf).max(50), z.record(z.string().max(64), JsonLeaf)]));
+
+/** A message outside the page: when something happens, after a delay, if still wanted. */
+export const Trigger = z
+  .strictObject({
+    id: Name,
+    on: z.union([
+      z.strictObject({ event: EventType, where: Where.optional(), source: z.enum(["server", "browser"]).optional() }),
+      z.strictObject({ enter: Name }),
+      z.strictObject({ exit: Name }),
+    ]),
+    /** How long after the occurrence ("24h", "5m"); default at once. */
+    after: Duration.optional(),
+    /** Re-checked when the fire is due: if it holds then, nothing is sent. */
+    unless: Condition.optional(),
+    /** Not in these local hours: a fire due inside them waits until they end. */
+    quietHours: TimeRange.optional(),
+    to: Name,
+    /** Share of visitors recorded but not sent, to measure the message against. */
+    holdout: z.number().min(0).max(0.9).optional(),
+    /** Plain text (LINE); placeholders are filled as text. */
+    message: z.strictObject({ text: z.string().min(1).max(5000) }).optional(),
+    /** JSON for webhooks; placeholders in strings are filled as JSON string content. */
+    payload: Payload.optional(),
+  })
+  .refine((t) => t.message !== undefined || t.payload !== undefined, { message: "give a message or a payload" });
+
 export const RulesDocument = z.strictObject({
   $schema: z.string().optional(),
   /** Default timezone when the request carries none (IANA name). */
@@ -220,11 +268,17 @@ export const RulesDocument = z.strictObject({
     .optional(),
   segments: z.record(Name, Segment).default({}),
   slots: z.record(Name, z.array(SlotRule).max(50)).default({}),
+  destinations: z.record(Name, Destination).optional(),
+  triggers: z.array(Trigger).max(50).optional(),
+  /** Messages one visitor may get from all triggers together in any 24 hours. */
+  messageCap: z.strictObject({ perDay: z.number().int().min(1).max(50) }).optional(),
 });
 
 export type RulesDocument = z.infer<typeof RulesDocument>;
 export type Segment = z.infer<typeof Segment>;
 export type SlotRule = z.infer<typeof SlotRule>;
+export type Trigger = z.infer<typeof Trigger>;
+export type Destination = z.infer<typeof Destination>;
 export type Variant = z.infer<typeof Variant>;
 export type CountCondition = z.infer<typeof CountCondition>;
 export type SumCondition = z.infer<typeof SumCondition>;

@@ -7,7 +7,7 @@ import type { z } from "zod";
 import { CONDITION_KEYS, RulesDocument, type Condition } from "./schema";
 import { isTimezone } from "../core/clock";
 import { MAX_JSON_DEPTH, tooDeep } from "../core/json-depth";
-import { KNOWN_PLACEHOLDERS, unknownPlaceholders } from "../core/template";
+import { KNOWN_MESSAGE_PLACEHOLDERS, KNOWN_PLACEHOLDERS, unknownPlaceholders } from "../core/template";
 
 export interface RuleError {
   /** JSON path, e.g. "$.segments.hesitant.when.all[0].count.within". */
@@ -94,6 +94,7 @@ function semanticErrors(doc: RulesDocument): RuleError[] {
   for (const cycle of findCycles(refsOf)) {
     errors.push({ path: jsonPath(["segments", cycle[0]!, "when"]), message: `segments refer to each other in a loop: ${cycle.join(" → ")}` });
   }
+  errors.push(...triggerErrors(doc, names, checkRefs));
   for (const [slot, rules] of Object.entries(doc.slots)) {
     const seen = new Set<string>();
     rules.forEach((rule, i) => {
@@ -115,6 +116,42 @@ function semanticErrors(doc: RulesDocument): RuleError[] {
     });
   }
   return errors;
+}
+
+/** Triggers name destinations and segments that exist, and placeholders messages can fill. */
+function triggerErrors(doc: RulesDocument, names: ReadonlySet<string>, checkRefs: (c: Condition, path: PropertyKey[], refs: string[]) => void): RuleError[] {
+  const errors: RuleError[] = [];
+  const destinations = doc.destinations ?? {};
+  const seen = new Set<string>();
+  for (const [name, d] of Object.entries(destinations)) {
+    if (d.type === "audience-sync" && !names.has(d.segment)) errors.push({ path: jsonPath(["destinations", name, "segment"]), message: `unknown segment "${d.segment}"` });
+  }
+  (doc.triggers ?? []).forEach((t, i) => {
+    const at = (...rest: PropertyKey[]) => jsonPath(["triggers", i, ...rest]);
+    if (seen.has(t.id)) errors.push({ path: at("id"), message: `trigger id "${t.id}" is used twice` });
+    seen.add(t.id);
+    const destination = destinations[t.to];
+    if (!destination) errors.push({ path: at("to"), message: `unknown destination "${t.to}"` });
+    else if (destination.type === "audience-sync") errors.push({ path: at("to"), message: `"${t.to}" syncs a segment on a schedule; triggers send to webhook or line destinations` });
+    else if (destination.type === "line" && !t.message) errors.push({ path: at("message"), message: "a LINE destination sends a message: give message.text" });
+    else if (destination.type === "webhook" && !t.payload) errors.push({ path: at("payload"), message: "a webhook destination posts a payload: give payload" });
+    if ("enter" in t.on && !names.has(t.on.enter)) errors.push({ path: at("on", "enter"), message: `unknown segment "${t.on.enter}"` });
+    if ("exit" in t.on && !names.has(t.on.exit)) errors.push({ path: at("on", "exit"), message: `unknown segment "${t.on.exit}"` });
+    if (t.unless) checkRefs(t.unless, ["triggers", i, "unless"], []);
+    const texts: Array<[string, PropertyKey[]]> = [];
+    if (t.message) texts.push([t.message.text, ["message", "text"]]);
+    for (const [key, value] of Object.entries(t.payload ?? {})) collectStrings(value, ["payload", key], texts);
+    for (const [text, path] of texts) {
+      for (const name of unknownPlaceholders(text, true)) errors.push({ path: at(...path), message: `unknown placeholder {{${name}}} (known: ${KNOWN_MESSAGE_PLACEHOLDERS})` });
+    }
+  });
+  return errors;
+}
+
+function collectStrings(value: unknown, path: PropertyKey[], out: Array<[string, PropertyKey[]]>): void {
+  if (typeof value === "string") out.push([value, path]);
+  else if (Array.isArray(value)) value.forEach((v, i) => collectStrings(v, [...path, i], out));
+  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) collectStrings(v, [...path, k], out);
 }
 
 function forEachReference(c: Condition, path: PropertyKey[], visit: (name: string, path: PropertyKey[]) => void): void {
