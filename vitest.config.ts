@@ -32,6 +32,7 @@ export default defineConfig({
               ratelimits: {
                 VISITOR_LIMIT: { simple: { limit: 100_000, period: 60 } },
                 ADDRESS_LIMIT: { simple: { limit: 100_000, period: 60 } },
+                DESTINATION_LIMIT: { simple: { limit: 100_000, period: 60 } },
                 TIGHT_LIMIT: { simple: { limit: 3, period: 60 } },
               },
             },

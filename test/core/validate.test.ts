@@ -86,3 +86,64 @@ describe("rules validation", () => {
     expect(r.ok).toBe(false);
   });
 });
+
+describe("triggers and destinations", () => {
+  const base = {
+    segments: { hesitant: { when: { count: { event: "add_to_cart" }, atLeast: 1 } } },
+    slots: {},
+    destinations: {
+      crm: { type: "webhook", url: "https://crm.example.com/hooks/rujai", secret: "CRM_WEBHOOK_SECRET" },
+      line: { type: "line", token: "LINE_CHANNEL_TOKEN", to: "trait.line_user_id" },
+    },
+  };
+  it("the contract's example triggers are valid", () => {
+    const r = validateRules({
+      ...base,
+      triggers: [
+        { id: "welcome-day-1", on: { event: "sign_up" }, after: "24h", unless: { count: { event: "purchase", within: "24h" }, atLeast: 1 }, quietHours: { from: "21:00", to: "09:00" }, to: "line", message: { text: "สวัสดี {{trait.first_name | คุณลูกค้า}} ..." } },
+        { id: "thanks", on: { event: "purchase", source: "server" }, after: "5m", to: "crm", payload: { kind: "thank-you", order: "{{event.transaction_id}}" } },
+        { id: "cart-nudge", on: { enter: "hesitant" }, after: "2h", holdout: 0.1, to: "line", message: { text: "ของในตะกร้ายังรออยู่ ..." } },
+      ],
+    });
+    expect(r).toMatchObject({ ok: true });
+  });
+  it("names each wrong reference, destination, form and placeholder at its path", () => {
+    const r = validateRules({
+      ...base,
+      destinations: { ...base.destinations, sync: { type: "audience-sync", url: "https://crm.example.com/import", secret: "CRM_WEBHOOK_SECRET", segment: "ghosts", every: "1h" }, bad: { type: "webhook", url: "ftp://x", secret: "lowercase" } },
+      triggers: [
+        { id: "a", on: { enter: "nobody" }, to: "nowhere", payload: { x: "{{event.id}}" } },
+        { id: "a", on: { event: "purchase" }, to: "line", payload: { x: 1 } },
+        { id: "b", on: { event: "purchase" }, to: "crm", payload: { who: "{{trait.first_name}} {{user.email}}" } },
+        { id: "c", on: { event: "purchase" }, to: "sync", payload: { x: 1 } },
+      ],
+    });
+    if (r.ok) throw new Error("expected errors");
+    expect(r.errors).toEqual(
+      expect.arrayContaining([
+        { path: "$.destinations.bad.url", message: "an http(s) URL" },
+        { path: "$.destinations.bad.secret", message: 'the name of a secret, like "CRM_WEBHOOK_SECRET"' },
+      ]),
+    );
+    const fixed = validateRules({ ...base, destinations: { ...base.destinations, sync: { type: "audience-sync", url: "https://crm.example.com/import", secret: "CRM_WEBHOOK_SECRET", segment: "ghosts", every: "1h" } }, triggers: [
+      { id: "a", on: { enter: "nobody" }, to: "nowhere", payload: { x: "{{event.id}}" } },
+      { id: "a", on: { event: "purchase" }, to: "line", payload: { x: 1 } },
+      { id: "b", on: { event: "purchase" }, to: "crm", payload: { who: "{{trait.first_name}} {{user.email}}" } },
+      { id: "c", on: { event: "purchase" }, to: "sync", payload: { x: 1 } },
+    ] });
+    if (fixed.ok) throw new Error("expected errors");
+    expect(fixed.errors).toEqual([
+      { path: "$.destinations.sync.segment", message: 'unknown segment "ghosts"' },
+      { path: "$.triggers[0].to", message: 'unknown destination "nowhere"' },
+      { path: "$.triggers[0].on.enter", message: 'unknown segment "nobody"' },
+      { path: "$.triggers[1].id", message: 'trigger id "a" is used twice' },
+      { path: "$.triggers[1].message", message: "a LINE destination sends a message: give message.text" },
+      { path: "$.triggers[2].payload.who", message: "unknown placeholder {{user.email}} (known: trait.<name>, top.category, engagement, intent, rfm, event.<prop>)" },
+      { path: "$.triggers[3].to", message: '"sync" syncs a segment on a schedule; triggers send to webhook or line destinations' },
+    ]);
+  });
+  it("event placeholders belong to messages, not to slot HTML", () => {
+    const r = validateRules({ segments: { s: { when: { count: { event: "x" } } } }, slots: { hero: [{ id: "r", show: "s", html: "{{event.value}}" }] } });
+    expect(r.ok).toBe(false);
+  });
+});

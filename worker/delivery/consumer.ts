@@ -3,7 +3,8 @@
  * a timeout, records the attempt in D1, and decides what next — delivered; retried later with
  * exponential backoff and jitter; or dead-lettered after 24 hours (or at once, when the
  * receiver refused the message for good). A delivery already delivered is never sent again,
- * whatever the queue redelivers. Counted decisions ("record" messages) land in trigger_counts.
+ * whatever the queue redelivers. Each destination is rate-limited (DESTINATION_LIMIT): past it,
+ * deliveries wait rather than flood the receiver. Counted decisions ("record" messages) land in trigger_counts.
  */
 import type { Delivery, DeliveryMessage } from "../core/message";
 import { webhookHeaders } from "./sign";
@@ -71,6 +72,12 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
           .bind(m.id, m.trigger, m.destination, m.visitorId, JSON.stringify(m), now, now),
         count(m.trigger, "sent"),
       ]);
+    }
+    // Per destination: past its rate the delivery waits (not an attempt; nothing is dropped).
+    const room = await env.DESTINATION_LIMIT?.limit({ key: m.destination });
+    if (room && !room.success) {
+      message.retry({ delaySeconds: 10 });
+      continue;
     }
     const attempts = (known?.attempts ?? 0) + 1;
     const outcome = await attempt(m, env, now);
