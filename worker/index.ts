@@ -21,6 +21,9 @@ import { recordSizes, writeAudience } from "./audience/index-writer";
 import type { AudienceMessage } from "./core/audience-row";
 import type { DeliveryMessage } from "./core/message";
 import { consumeDeliveries } from "./delivery/consumer";
+import { syncAudiences } from "./audience/sync";
+import { currentRules } from "./rules/store";
+import type { Delivery } from "./core/message";
 import type { Settings } from "./settings";
 
 export { Profile } from "./profile/profile";
@@ -72,8 +75,10 @@ export default {
     if (batch.queue.startsWith("rujai-deliveries")) return consumeDeliveries(batch as MessageBatch<DeliveryMessage>, env);
     await writeAudience(env.AUDIENCE, (batch as MessageBatch<AudienceMessage>).messages.map((m) => m.body));
   },
-  /** Hourly: each segment's size today, for the trend charts. */
+  /** Hourly: each segment's size today, for the trend charts; audience syncs that are due. */
   async scheduled(controller, env) {
     await recordSizes(env.AUDIENCE, controller.scheduledTime);
+    const rules = await currentRules(env, controller.scheduledTime);
+    await syncAudiences(env.AUDIENCE, env.DELIVERY_QUEUE as Queue<Delivery>, rules.document, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Settings, AudienceMessage | DeliveryMessage>;

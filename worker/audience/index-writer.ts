@@ -23,6 +23,7 @@ export function statementsFor(db: D1Database, message: AudienceMessage, now: num
            WHERE excluded.version > visitors.version`,
         )
         .bind(visitorId, version, now),
+      logChanges(db, visitorId, version, null, [], now),
       db.prepare(`DELETE FROM memberships WHERE visitor_id = ? AND ${WON}`).bind(visitorId, visitorId, version),
     ];
   }
@@ -39,11 +40,35 @@ export function statementsFor(db: D1Database, message: AudienceMessage, now: num
          WHERE excluded.version > visitors.version`,
       )
       .bind(visitorId, version, r.userId, r.intent, JSON.stringify(r.intentFactors), r.engagement, r.rfm, r.orders, r.value, r.topCategory, r.lastSeen ?? 0, JSON.stringify(r.traits), now),
+    logChanges(db, visitorId, version, r.userId, r.segments.map((s) => s.name), now),
+    logEntries(db, visitorId, version, r.userId, r.segments.map((s) => s.name), now),
     db.prepare(`DELETE FROM memberships WHERE visitor_id = ? AND ${WON}`).bind(visitorId, visitorId, version),
     ...r.segments.map((s) =>
       db.prepare(`INSERT INTO memberships (segment, visitor_id, since) SELECT ?, ?, ? WHERE ${WON}`).bind(s.name, visitorId, s.since, visitorId, version),
     ),
   ];
+}
+
+/** Logs the segments the visitor leaves (held now, not in `segments`), if this message won. */
+function logChanges(db: D1Database, visitorId: string, version: number, userId: string | null, segments: string[], now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO membership_log (segment, visitor_id, user_id, entered, at)
+       SELECT m.segment, m.visitor_id, ?, 0, ? FROM memberships m
+       WHERE m.visitor_id = ? AND ${WON} AND m.segment NOT IN (SELECT value FROM json_each(?))`,
+    )
+    .bind(userId, now, visitorId, visitorId, version, JSON.stringify(segments));
+}
+
+/** Logs the segments the visitor enters (in `segments`, not held now), if this message won. */
+function logEntries(db: D1Database, visitorId: string, version: number, userId: string | null, segments: string[], now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO membership_log (segment, visitor_id, user_id, entered, at)
+       SELECT j.value, ?, ?, 1, ? FROM json_each(?) j
+       WHERE ${WON} AND j.value NOT IN (SELECT segment FROM memberships WHERE visitor_id = ?)`,
+    )
+    .bind(visitorId, userId, now, JSON.stringify(segments), visitorId, version, visitorId);
 }
 
 /** Writes a queue batch's messages in one transaction. */
@@ -65,6 +90,7 @@ export async function recordSizes(db: D1Database, now = Date.now()): Promise<voi
       )
       .bind(day),
     db.prepare("DELETE FROM visitors WHERE erased = 1 AND updated_at < ?").bind(now - TOMBSTONE_MS),
+    db.prepare("DELETE FROM membership_log WHERE at < ?").bind(now - TOMBSTONE_MS),
   ]);
 }
 
