@@ -13,6 +13,7 @@ import { compileRules, rfmThresholds, type CompiledRules } from "../core/segment
 import { preview, type Preview } from "../core/preview";
 import { templateVars } from "../core/vars";
 import { describeCondition, describeRule } from "../core/describe";
+import { describeTrigger } from "../core/trigger-preview";
 import { buildProfile } from "../core/profile";
 import { profileOf } from "../edge/decide";
 import { fetchOrigin } from "../edge/origin";
@@ -93,6 +94,7 @@ export const adminApi = new Hono<Env>()
       summary: summarizeChange(before, result.document),
       segments: Object.entries(result.document.segments).map(([name, s]) => ({ name, label: s.label ?? null, summary: describeCondition(s.when) })),
       slots: Object.fromEntries(Object.entries(result.document.slots).map(([slot, rules]) => [slot, rules.map((r) => ({ id: r.id, summary: describeRule(r) }))])),
+      triggers: (result.document.triggers ?? []).map((t) => ({ id: t.id, summary: describeTrigger(t) })),
     });
   })
   .put("/admin/rules", async (c) => {

@@ -13,6 +13,7 @@ import type { ProfileView, VisitContext } from "./profile";
 import { evaluationState, frequencyCapCondition, type CompiledRules } from "./segments";
 import { HOLDOUT, renderSlot, selectSlots } from "./select";
 import type { TemplateVars } from "./template";
+import { previewTriggers, type TriggerPreview } from "./trigger-preview";
 
 export interface SegmentPreview {
   name: string;
@@ -45,6 +46,8 @@ export interface Preview {
   timezone: string;
   segments: SegmentPreview[];
   slots: SlotPreview[];
+  /** What each trigger would do for this visitor, and when. */
+  triggers: TriggerPreview[];
 }
 
 export function preview(
@@ -86,7 +89,8 @@ export function preview(
     };
   });
 
-  return { scores: state.scores(), at: new Date(now).toISOString(), localDate: state.clock.date, localTime: clockText(state.clock.minute), timezone: context.timezone, segments, slots };
+  const triggers = previewTriggers(rules.document.triggers ?? [], profile, held, now, context.timezone, visitorId, (t) => (t.unless ? compileCondition(t.unless).holds(state) : false), rules.document.messageCap?.perDay);
+  return { scores: state.scores(), at: new Date(now).toISOString(), localDate: state.clock.date, localTime: clockText(state.clock.minute), timezone: context.timezone, segments, slots, triggers };
 }
 
 function whyNot(rule: SlotRule, state: EvalState): string[] {
