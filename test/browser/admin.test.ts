@@ -10,6 +10,7 @@ import type { BrowserContext } from "playwright-core";
 import { browserForFile, eventually, visitorCookieFor } from "./browser";
 import Papa from "papaparse";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { bucket } from "../../worker/core/hash";
 
 const base = inject("edgeUrl");
@@ -166,5 +167,50 @@ describe("audiences tab", () => {
     const rows = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ""), { header: true, skipEmptyLines: true }).data;
     expect(rows).toHaveLength(sizes.segments.find((s) => s.name === "sneaker-fans")!.size);
     await context.close();
+  });
+});
+
+describe("messages tab", () => {
+  it("shows a trigger's sent and delivered counts and the delivery log, and sends a test message", async () => {
+    const received: Array<{ id: string; body: string }> = [];
+    const hook = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        received.push({ id: String(req.headers["webhook-id"]), body });
+        res.end("{}");
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(hook.address() as { port: number }).port}/hook`;
+    const demo = JSON.parse(readFileSync("demo-site/rules.json", "utf8")) as Record<string, unknown>;
+    const put = (doc: unknown) => fetch(`${base}/rujai/admin/rules`, { method: "PUT", body: JSON.stringify(doc), headers: { authorization: `Bearer ${TOKEN}` } });
+    expect((await put({ ...demo, destinations: { crm: { type: "webhook", url, secret: "CRM_WEBHOOK_SECRET" } }, triggers: [{ id: "cart-ping", on: { event: "add_to_cart" }, to: "crm", payload: { kind: "cart" } }] })).status).toBe(200);
+    try {
+      const shopper = await sneakerFan();
+      const cart = await shopper.request.post(`${base}/rujai/e`, {
+        data: JSON.stringify({ sentAt: Date.now(), events: [{ id: `cart-${crypto.randomUUID()}`, type: "add_to_cart", ts: Date.now(), props: { item_id: "sn-court", price: 2190 } }] }),
+        headers: { "content-type": "text/plain" },
+      });
+      expect(cart.ok()).toBe(true);
+      await eventually(async () => received.some((r) => r.id.startsWith("cart-ping:")));
+      await shopper.close();
+
+      const { context, page } = await signedIn("Nok");
+      await page.click('[data-tab="messages"]');
+      await eventually(async () => {
+        await page.selectOption("#delivery-status", "delivered");
+        return (await page.locator('[data-trigger="cart-ping"] [data-outcome="delivered"]').textContent()) === "1";
+      });
+      expect(await page.locator('[data-trigger="cart-ping"] [data-outcome="sent"]').textContent()).toBe("1");
+      expect(await page.locator("#deliveries").textContent()).toContain("cart-ping → crm");
+      await page.click('[data-test="crm"]');
+      await expect.poll(() => page.locator("#test-result").textContent()).toMatch(/^Test message queued \(test:/);
+      await eventually(async () => received.some((r) => r.id.startsWith("test:")));
+      await context.close();
+    } finally {
+      await put(demo);
+      hook.close();
+    }
   });
 });

@@ -50,7 +50,8 @@ export async function setup(project: TestProject) {
   edge = spawn(
     "npx",
     ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state,
-      "--var", "ADMIN_TOKEN:browser-admin-token", "--var", "IDENTIFY_SECRET:browser-identify-secret", "--var", "RULES_REFRESH_MS:0"],
+      "--var", "ADMIN_TOKEN:browser-admin-token", "--var", "IDENTIFY_SECRET:browser-identify-secret", "--var", "RULES_REFRESH_MS:0",
+      "--var", "CRM_WEBHOOK_SECRET:whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
     { stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let log = "";

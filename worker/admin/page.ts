@@ -76,7 +76,7 @@ export const adminPage = new Hono<{ Bindings: Settings }>()
 <div id="workspace" hidden>
   <header>
     <h1>รู้ใจ rujai</h1>
-    <nav><button data-tab="rules" class="active">Rules</button><button data-tab="preview">Preview</button><button data-tab="history">History</button><button data-tab="stats">Results</button><button data-tab="audiences">Audiences</button></nav>
+    <nav><button data-tab="rules" class="active">Rules</button><button data-tab="preview">Preview</button><button data-tab="history">History</button><button data-tab="stats">Results</button><button data-tab="audiences">Audiences</button><button data-tab="messages">Messages</button></nav>
     <div class="right"><span id="version"></span><span>· <span id="who"></span></span><button id="signout">Sign out</button></div>
   </header>
   <main>
@@ -134,6 +134,20 @@ export const adminPage = new Hono<{ Bindings: Settings }>()
         <div class="toolbar"><label for="top-segment">In</label><select id="top-segment" style="width:auto"></select>
           <label for="top-by">by</label><select id="top-by" style="width:auto"><option value="intent">purchase intent</option><option value="engagement">engagement</option><option value="value">lifetime value</option><option value="recency">last seen</option></select></div>
         <table><thead><tr><th>#</th><th>Who</th><th>Intent</th><th>Why</th><th>Engagement</th><th>RFM</th><th>Orders · value</th><th>Last seen</th></tr></thead><tbody id="audience-top"></tbody></table>
+      </div>
+    </section>
+    <section data-panel="messages" id="messages-panel" hidden>
+      <div class="card">
+        <h3 style="margin-top:0">Triggers <span class="change">(last 30 days)</span></h3>
+        <table><thead><tr><th>Trigger</th><th>Sent</th><th>Delivered</th><th>Held out</th><th>Deferred</th><th>Skipped</th><th>Dead</th></tr></thead><tbody id="trigger-counts"></tbody></table>
+      </div>
+      <div class="card" style="margin-top:16px">
+        <h3 style="margin-top:0">Destinations</h3><ul id="destinations"></ul><p id="test-result" class="change"></p>
+      </div>
+      <div class="card" style="margin-top:16px">
+        <h3 style="margin-top:0">Delivery log</h3>
+        <div class="toolbar"><label for="delivery-status">Show</label><select id="delivery-status" style="width:auto"><option value="">all</option><option value="delivered">delivered</option><option value="failed">failed (retrying)</option><option value="dead">dead-lettered</option></select></div>
+        <table><thead><tr><th>Occurrence (webhook-id)</th><th>Trigger → destination</th><th>Status</th><th>Attempts</th><th>Last answer</th><th>When</th><th></th></tr></thead><tbody id="deliveries"></tbody></table>
       </div>
     </section>
     <section data-panel="history" class="card" hidden>

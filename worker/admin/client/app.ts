@@ -10,6 +10,7 @@ import { linter, type Diagnostic } from "@codemirror/lint";
 import { schemaCompletion } from "./schema-complete";
 import { rangeOf } from "./json-tree";
 import { downloadCsv, loadAudiences, loadTop } from "./audiences";
+import { loadMessages, retryDelivery, sendTest } from "./messages";
 
 const base = document.body.dataset.base ?? "/rujai";
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -39,6 +40,7 @@ function tab(name: string) {
   if (name === "history") void loadHistory();
   if (name === "stats") void loadStats();
   if (name === "audiences") void loadAudiences(api);
+  if (name === "messages") void loadMessages(api);
 }
 
 function status(text: string, kind: "ok" | "error" | "info" = "info") {
@@ -280,6 +282,12 @@ async function start() {
     }
   });
   $("top-segment").addEventListener("change", () => void loadTop(api));
+  $("delivery-status").addEventListener("change", () => void loadMessages(api));
+  $("messages-panel").addEventListener("click", async (e) => {
+    const button = (e.target as HTMLElement).closest("button");
+    if (button?.dataset.retry) await retryDelivery(api, button.dataset.retry);
+    if (button?.dataset.test) $("test-result").textContent = await sendTest(api, button.dataset.test);
+  });
   $("top-by").addEventListener("change", () => void loadTop(api));
   $("history").addEventListener("click", (e) => {
     const version = (e.target as HTMLElement).closest<HTMLElement>(".rollback")?.dataset.version;
