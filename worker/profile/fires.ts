@@ -18,13 +18,16 @@ export function createFireTables(sql: SqlStorage): void {
     CREATE INDEX IF NOT EXISTS fires_due ON fires (state, due);`);
 }
 
-/** Stores the occurrences these events and segment changes start (an id seen before is ignored). */
-export function planFires(sql: SqlStorage, rules: CompiledRules, added: readonly StoredEvent[], transitions: readonly Transition[]): void {
+/** Stores the occurrences these events and segment changes start (an id seen before is ignored); true when any was new. */
+export function planFires(sql: SqlStorage, rules: CompiledRules, added: readonly StoredEvent[], transitions: readonly Transition[]): boolean {
   const triggers = rules.document.triggers ?? [];
-  if (!triggers.length) return;
+  if (!triggers.length || (!added.length && !transitions.length)) return false;
+  let planned = false;
   for (const o of occurrencesOf(triggers, added, transitions)) {
     sql.exec("INSERT OR IGNORE INTO fires (id, trigger, at, due, event, state) VALUES (?, ?, ?, ?, ?, 'pending')", o.id, o.trigger, o.at, o.due, o.event ? JSON.stringify(o.event) : null);
+    planned = true;
   }
+  return planned;
 }
 
 export interface FireContext {

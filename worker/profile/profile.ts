@@ -77,6 +77,10 @@ export class Profile extends DurableObject<Settings> {
   private lastActivity: number | null = null;
   /** Whether this object has its tables yet (made by the first write). */
   private stored = false;
+  /** The earliest pending fire (Infinity: none); undefined when it must be read again. */
+  private fireDue: number | undefined;
+  /** The rules version pending fires were last checked against. */
+  private firesCheckedFor = "";
   /** Compiled `unless` conditions of triggers, by rules version and trigger id. */
   private readonly unlessCache = new Map<string, CompiledCondition>();
   /** The audience index's view of this visitor: the last version and fingerprint sent. */
@@ -192,6 +196,8 @@ export class Profile extends DurableObject<Settings> {
     this.lastActivity = null;
     this.stored = false;
     this.indexed = { version: 0, fingerprint: "" };
+    this.fireDue = undefined;
+    this.firesCheckedFor = "";
     if (userId !== null) await identityOf(this.env, userId).forget();
   }
 
@@ -332,16 +338,23 @@ export class Profile extends DurableObject<Settings> {
     const scores = scoresOf(this.profile, this.profile.lifetime, now, rfmThresholds(rules));
     const vars = templateVars(this.profile, now, rfmThresholds(rules), scores);
     this.updateIndex(rules, scores, vars.top?.category, now);
-    planFires(this.sql, rules, added, transitions);
-    this.send(
-      dueFires(this.sql, {
-        rules, now, timezone: context.timezone, visitorId: this.visitorId(), userId: this.userId, vars,
-        holds: (segment) => held.has(segment),
-        unlessHolds: (id) => this.unlessHolds(rules, id, now, context),
-      }),
-    );
+    if (planFires(this.sql, rules, added, transitions)) this.fireDue = undefined;
+    // Pending fires are only read when one is due, or when the rules changed (a deleted
+    // trigger cancels its fires): an ordinary event costs no query here.
+    this.fireDue ??= nextFireDue(this.sql);
+    if (this.fireDue <= now || this.firesCheckedFor !== rules.version) {
+      this.send(
+        dueFires(this.sql, {
+          rules, now, timezone: context.timezone, visitorId: this.visitorId(), userId: this.userId, vars,
+          holds: (segment) => held.has(segment),
+          unlessHolds: (id) => this.unlessHolds(rules, id, now, context),
+        }),
+      );
+      this.firesCheckedFor = rules.version;
+      this.fireDue = nextFireDue(this.sql);
+    }
     const retention = plan.trim > 0 ? this.plan(nextChange, now).wakeAt : plan.wakeAt;
-    const fireDue = nextFireDue(this.sql);
+    const fireDue = this.fireDue;
     const wakeAt = retention === null && !Number.isFinite(fireDue) ? null : Math.min(retention ?? Infinity, fireDue);
     if (wakeAt === null) await this.ctx.storage.deleteAlarm();
     else if ((await this.ctx.storage.getAlarm()) !== wakeAt) await this.ctx.storage.setAlarm(wakeAt);
@@ -372,6 +385,7 @@ export class Profile extends DurableObject<Settings> {
         console.warn("rujai: deliveries not queued, retrying in a minute:", error);
         const retryAt = Date.now() + 60_000;
         for (const m of messages) if (m.kind === "deliver") this.sql.exec("UPDATE fires SET state = 'pending', due = ? WHERE id = ?", retryAt, m.id);
+        this.fireDue = undefined;
         void this.ctx.storage.getAlarm().then((at) => (at === null || at > retryAt ? this.ctx.storage.setAlarm(retryAt) : undefined));
       }),
     );
