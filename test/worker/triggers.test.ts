@@ -211,6 +211,36 @@ describe("timing and caps", () => {
   });
 });
 
+describe("results against the holdout", () => {
+  it("each trigger's arms count visitors sent to and held out, and purchases within 7 days after", async () => {
+    const path = `/ok/${crypto.randomUUID()}`;
+    const id = `measured-${crypto.randomUUID().slice(0, 8)}`;
+    await putRules(rules(path, [{ id, on: { event: "add_to_cart" }, holdout: 0.5, to: "crm", payload: { kind: "x" } }]));
+    const { bucket } = await import("../../worker/core/hash");
+    const visitors = Array.from({ length: 20 }, newVisitor);
+    for (const [i, v] of visitors.entries()) {
+      await sendEvents(v, [event("add_to_cart", { item_id: "a" })]);
+      if (i % 2 === 0) await sendEvents(v, [event("purchase", { transaction_id: `M${i}`, value: 100 })]);
+    }
+    const held = visitors.filter((v) => bucket(v, `${id}:holdout`) < 0.5);
+    const boughtHeld = visitors.filter((v, i) => i % 2 === 0 && bucket(v, `${id}:holdout`) < 0.5).length;
+    const body = await vi.waitFor(
+      async () => {
+        const res = await call(new Request("https://shop.test/rujai/admin/deliveries", { headers: { authorization: "Bearer test-admin-token" } }));
+        const b = (await res.json()) as { results: Record<string, { variants: Array<{ variant: string; visitors: number; conversions: number }> }> };
+        const arms = b.results[id]!.variants;
+        expect(arms.reduce((n, a) => n + a.visitors, 0)).toBe(20);
+        expect(arms.reduce((n, a) => n + a.conversions, 0)).toBe(10);
+        return b;
+      },
+      { timeout: 10_000, interval: 200 },
+    );
+    const arms = Object.fromEntries(body.results[id]!.variants.map((a) => [a.variant, a]));
+    expect(arms.holdout).toMatchObject({ visitors: held.length, conversions: boughtHeld });
+    expect(arms.sent).toMatchObject({ visitors: 20 - held.length, conversions: 10 - boughtHeld });
+  });
+});
+
 describe("delivery", () => {
   it("a receiver answering 500 twice then 200 gets three attempts with one webhook-id, counted as delivered once", async () => {
     const path = `/flaky/${crypto.randomUUID()}`;

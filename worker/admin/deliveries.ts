@@ -9,6 +9,8 @@ import { refuse } from "../http/body";
 import { currentRules } from "../rules/store";
 import type { Delivery, DeliveryMessage } from "../core/message";
 import { deliveryOf } from "../core/message";
+import { statsOf } from "../stats/stats";
+import { upliftAgainstHoldout } from "../core/attribution";
 import type { Settings } from "../settings";
 
 type Env = { Bindings: Settings };
@@ -31,7 +33,17 @@ export const deliveryApi = new Hono<Env>()
     const counts = await db.prepare("SELECT trigger, outcome, SUM(n) AS n FROM trigger_counts WHERE day >= ? GROUP BY trigger, outcome").bind(since).all<{ trigger: string; outcome: string; n: number }>();
     const byTrigger: Record<string, Record<string, number>> = {};
     for (const r of counts.results) (byTrigger[r.trigger] ??= {})[r.outcome] = r.n;
-    return c.json({ deliveries: rows.results, triggers: byTrigger });
+    // Each trigger measured like a slot rule: visitors sent to vs held out, purchases within 7 days.
+    const rules = await currentRules(c.env);
+    const results = Object.fromEntries(
+      await Promise.all(
+        (rules.document.triggers ?? []).map(async (t) => {
+          const variants = await statsOf(c.env, `trigger:${t.id}`).totals(since);
+          return [t.id, { holdout: t.holdout ?? 0, variants, uplift: upliftAgainstHoldout(variants) }] as const;
+        }),
+      ),
+    );
+    return c.json({ deliveries: rows.results, triggers: byTrigger, results });
   })
   .post("/admin/deliveries/:id/retry", async (c) => {
     const row = await c.env.AUDIENCE.prepare("SELECT message, status FROM deliveries WHERE id = ?").bind(c.req.param("id")).first<{ message: string; status: string }>();

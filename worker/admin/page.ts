@@ -139,7 +139,7 @@ export const adminPage = new Hono<{ Bindings: Settings }>()
     <section data-panel="messages" id="messages-panel" hidden>
       <div class="card">
         <h3 style="margin-top:0">Triggers <span class="change">(last 30 days)</span></h3>
-        <table><thead><tr><th>Trigger</th><th>Sent</th><th>Delivered</th><th>Held out</th><th>Deferred</th><th>Skipped</th><th>Dead</th></tr></thead><tbody id="trigger-counts"></tbody></table>
+        <table><thead><tr><th>Trigger</th><th>Sent</th><th>Delivered</th><th>Held out</th><th>Deferred</th><th>Skipped</th><th>Dead</th><th>Bought within 7 d: sent</th><th>held out</th><th>Uplift</th></tr></thead><tbody id="trigger-counts"></tbody></table>
       </div>
       <div class="card" style="margin-top:16px">
         <h3 style="margin-top:0">Destinations</h3><ul id="destinations"></ul><p id="test-result" class="change"></p>

@@ -27,6 +27,8 @@ export interface Delivery {
 /** A decision the Profile object made that sends nothing, for the per-trigger counts. */
 export interface Decision {
   kind: "record";
+  /** The occurrence decided. */
+  id: string;
   trigger: string;
   outcome: "holdout" | "skipped" | "deferred";
   at: number;

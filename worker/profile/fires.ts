@@ -62,20 +62,20 @@ export function dueFires(sql: SqlStorage, ctx: FireContext): DeliveryMessage[] {
     });
     if (decision.kind === "defer") {
       sql.exec("UPDATE fires SET due = ?, reason = ? WHERE id = ?", decision.until, decision.reason, row.id);
-      out.push({ kind: "record", trigger: row.trigger, outcome: "deferred", at: ctx.now });
+      out.push({ kind: "record", id: row.id, trigger: row.trigger, outcome: "deferred", at: ctx.now });
     } else if (decision.kind === "holdout") {
       decide(row.id, "holdout", null);
-      out.push({ kind: "record", trigger: row.trigger, outcome: "holdout", at: ctx.now });
+      out.push({ kind: "record", id: row.id, trigger: row.trigger, outcome: "holdout", at: ctx.now });
     } else if (decision.kind === "skip") {
       decide(row.id, "skipped", decision.reason);
-      out.push({ kind: "record", trigger: row.trigger, outcome: "skipped", at: ctx.now });
+      out.push({ kind: "record", id: row.id, trigger: row.trigger, outcome: "skipped", at: ctx.now });
     } else {
       const destination = ctx.rules.document.destinations?.[trigger!.to];
       const occurrence = { id: row.id, trigger: row.trigger, at: row.at, due: row.due, ...(row.event ? { event: JSON.parse(row.event) as Record<string, JsonValue> } : {}) };
       const delivery = destination && destination.type !== "audience-sync" ? deliveryOf(trigger!, destination, occurrence, ctx.vars, { visitorId: ctx.visitorId, userId: ctx.userId }, ctx.now) : { skip: "no such destination" };
       if ("skip" in delivery) {
         decide(row.id, "skipped", delivery.skip);
-        out.push({ kind: "record", trigger: row.trigger, outcome: "skipped", at: ctx.now });
+        out.push({ kind: "record", id: row.id, trigger: row.trigger, outcome: "skipped", at: ctx.now });
       } else {
         decide(row.id, "sent", null);
         sentLastDay++;

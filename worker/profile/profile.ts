@@ -343,13 +343,13 @@ export class Profile extends DurableObject<Settings> {
     // trigger cancels its fires): an ordinary event costs no query here.
     this.fireDue ??= nextFireDue(this.sql);
     if (this.fireDue <= now || this.firesCheckedFor !== rules.version) {
-      this.send(
-        dueFires(this.sql, {
-          rules, now, timezone: context.timezone, visitorId: this.visitorId(), userId: this.userId, vars,
-          holds: (segment) => held.has(segment),
-          unlessHolds: (id) => this.unlessHolds(rules, id, now, context),
-        }),
-      );
+      const messages = dueFires(this.sql, {
+        rules, now, timezone: context.timezone, visitorId: this.visitorId(), userId: this.userId, vars,
+        holds: (segment) => held.has(segment),
+        unlessHolds: (id) => this.unlessHolds(rules, id, now, context),
+      });
+      this.send(messages);
+      this.recordExposures(messages, now);
       this.firesCheckedFor = rules.version;
       this.fireDue = nextFireDue(this.sql);
     }
@@ -359,6 +359,25 @@ export class Profile extends DurableObject<Settings> {
     if (wakeAt === null) await this.ctx.storage.deleteAlarm();
     else if ((await this.ctx.storage.getAlarm()) !== wakeAt) await this.ctx.storage.setAlarm(wakeAt);
     return { segments: [...held], vars, validUntil: Math.min(nextChange, wakeAt ?? Infinity), rulesVersion: rules.version };
+  }
+
+  /**
+   * A sent or held-out message is an exposure, measured like a slot rule's: kept as an
+   * `impression` of rule `trigger:<id>` (variant "sent" or "holdout"), so purchases in the 7
+   * days after count for that arm in the trigger's Stats object.
+   */
+  private recordExposures(messages: readonly DeliveryMessage[], now: number): void {
+    const exposures: StoredEvent[] = [];
+    for (const m of messages) {
+      const variant = m.kind === "deliver" ? "sent" : m.outcome === "holdout" ? "holdout" : null;
+      if (!variant || m.trigger.startsWith("sync:")) continue;
+      const e: StoredEvent = { id: `x-${m.id}`.slice(0, 64), type: "impression", ts: now, props: { slot: "message", rule: `trigger:${m.trigger}`, variant }, source: "server" };
+      if (this.ids.has(e.id)) continue;
+      this.sql.exec("INSERT OR IGNORE INTO events (id, type, ts, props, source) VALUES (?, ?, ?, ?, 'server')", e.id, e.type, e.ts, JSON.stringify(e.props));
+      this.remember(e);
+      exposures.push(e);
+    }
+    if (exposures.length) this.ctx.waitUntil(this.countForStats(exposures, now));
   }
 
   /** Whether trigger `id`'s `unless` condition holds now (compiled once per rules version). */

@@ -22,11 +22,24 @@ const OUTCOMES = ["sent", "delivered", "holdout", "deferred", "skipped", "dead"]
 export async function loadMessages(api: Api): Promise<void> {
   const status = ($("delivery-status") as HTMLSelectElement).value;
   const [deliveriesRes, rulesRes] = await Promise.all([api(`/deliveries${status ? `?status=${status}` : ""}`), api("/rules")]);
-  const { deliveries, triggers } = (await deliveriesRes.json()) as { deliveries: Delivery[]; triggers: Record<string, Record<string, number>> };
+  const { deliveries, triggers, results } = (await deliveriesRes.json()) as {
+    deliveries: Delivery[];
+    triggers: Record<string, Record<string, number>>;
+    results: Record<string, { variants: Array<{ variant: string; visitors: number; conversions: number }>; uplift: Array<{ relative: number | null; significant: boolean }> }>;
+  };
+  const rate = (id: string, variant: string) => {
+    const arm = results[id]?.variants.find((v) => v.variant === variant);
+    return arm?.visitors ? `${((100 * arm.conversions) / arm.visitors).toFixed(1)}% of ${arm.visitors}` : "—";
+  };
+  const uplift = (id: string) => {
+    const u = results[id]?.uplift[0];
+    return u?.relative == null ? "not enough data" : `${u.relative >= 0 ? "+" : ""}${Math.round(u.relative * 100)}%${u.significant ? " (significant)" : ""}`;
+  };
   const { document: doc } = (await rulesRes.json()) as { document: { triggers?: Array<{ id: string; to: string }>; destinations?: Record<string, { type: string }> } | null };
   const ids = [...new Set([...(doc?.triggers ?? []).map((t) => t.id), ...Object.keys(triggers)])];
   $("trigger-counts").innerHTML = ids
-    .map((id) => `<tr data-trigger="${esc(id)}"><td><b>${esc(id)}</b></td>${OUTCOMES.map((o) => `<td data-outcome="${o}">${triggers[id]?.[o] ?? 0}</td>`).join("")}</tr>`)
+    .map((id) => `<tr data-trigger="${esc(id)}"><td><b>${esc(id)}</b></td>${OUTCOMES.map((o) => `<td data-outcome="${o}">${triggers[id]?.[o] ?? 0}</td>`).join("")}
+      <td>${esc(rate(id, "sent"))}</td><td>${esc(rate(id, "holdout"))}</td><td>${esc(uplift(id))}</td></tr>`)
     .join("");
   $("deliveries").innerHTML = deliveries
     .map(
