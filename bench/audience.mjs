@@ -4,23 +4,17 @@
 // (b) Answers over 100,000 indexed visitors: sizes with overlap, top 500 by intent (all, and
 //     within a segment), a page of members, and a whole-segment CSV export.
 //   AUDIENCE_VISITORS=100000 AUDIENCE_ROUNDS=3 npm run bench:audience
-import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
-import { BROWSER_UA, buildRujai, rujaiOptions } from "./rujai-target.mjs";
+import { readFileSync } from "node:fs";
+import { cpuMs, workerdPids } from "./cpu.mjs";
+import { applyMigrations, BROWSER_UA, buildRujai, rujaiOptions } from "./rujai-target.mjs";
 import { Miniflare } from "miniflare";
 
 const INDEXED = Number(process.env.AUDIENCE_VISITORS ?? 100_000);
 const ROUNDS = Number(process.env.AUDIENCE_ROUNDS ?? 3);
 const REQUESTS = Number(process.env.AUDIENCE_REQUESTS ?? 400);
 const rules = readFileSync("demo-site/rules.json", "utf8");
-const schema = readFileSync("migrations/0001_audience.sql", "utf8");
 
 await buildRujai();
-const workerdPids = () => new Set(readdirSync("/proc").filter((d) => /^\d+$/.test(d) && (() => { try { return readFileSync(`/proc/${d}/comm`, "utf8").trim() === "workerd"; } catch { return false; } })()));
-const cpuMs = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / Number(execFileSync("getconf", ["CLK_TCK"]).toString());
-};
 
 async function start(name, withIndex) {
   const before = workerdPids();
@@ -35,10 +29,7 @@ async function start(name, withIndex) {
   const mf = new Miniflare(options);
   const url = (await mf.ready).toString().replace(/\/$/, "");
   await (await mf.getKVNamespace("RULES")).put("rules", rules);
-  if (withIndex) {
-    const db = await mf.getD1Database("AUDIENCE");
-    for (const statement of schema.replace(/--.*$/gm, "").split(";").map((s) => s.trim()).filter(Boolean)) await db.prepare(statement).run();
-  }
+  if (withIndex) await applyMigrations(mf);
   return { name, mf, url, pid: [...workerdPids()].find((p) => !before.has(p)) };
 }
 

@@ -2,7 +2,7 @@
 // directly (no wrangler dev, no inspector), with the bindings wrangler.toml gives it.
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync } from "node:fs";
 
 export const COMPAT = "2026-04-20";
 export const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
@@ -50,4 +50,12 @@ export function cookiesOf(res) {
   const all = res.headers.getSetCookie();
   const pick = (name) => all.find((c) => c.startsWith(`${name}=`))?.split(";")[0];
   return { visitor: pick("rujai_id"), snapshot: pick("rujai_seg") };
+}
+
+/** Applies migrations/ to a Miniflare D1 database, in order. */
+export async function applyMigrations(mf, binding = "AUDIENCE") {
+  const db = await mf.getD1Database(binding);
+  const sql = readdirSync("migrations").sort().map((f) => readFileSync(`migrations/${f}`, "utf8")).join("\n");
+  for (const statement of sql.replace(/--.*$/gm, "").split(";").map((s) => s.trim()).filter(Boolean)) await db.prepare(statement).run();
+  return db;
 }

@@ -6,12 +6,12 @@
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { BROWSER_UA, buildRujai, cookiesOf, rujaiOptions } from "./rujai-target.mjs";
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { load, timing } from "./load.mjs";
 import { pageOfSize } from "./pages.mjs";
 import { sizeTable } from "./sizes.mjs";
+import { cpuMs, peakRssMb, workerdPids } from "./cpu.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -50,19 +50,6 @@ const ORIGIN = `http://127.0.0.1:${origin.address().port}`;
 
 // ── Targets ───────────────────────────────────────────────────────────────────────────────
 await buildRujai();
-
-const workerdPids = () =>
-  new Set(
-    readdirSync("/proc")
-      .filter((d) => /^\d+$/.test(d))
-      .filter((d) => {
-        try {
-          return readFileSync(`/proc/${d}/comm`, "utf8").trim() === "workerd";
-        } catch {
-          return false;
-        }
-      }),
-  );
 
 async function start(name, options) {
   const before = workerdPids();
@@ -125,13 +112,6 @@ console.log(
 );
 
 // ── Timed runs, alternating targets round by round ────────────────────────────────────────
-const cpuMs = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-  return (ticks * 1000) / Number(execFileSync("getconf", ["CLK_TCK"]).toString());
-};
-const peakRssMb = (pid) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
-
 const results = {};
 for (const size of Object.keys(SIZES)) {
   const runs = Object.fromEntries(targets.map((t) => [t.name, []]));

@@ -1,16 +1,15 @@
 // npm run bench:triggers — ingest cost with 20 triggers configured vs none (Miniflare
 // directly; queue, consumer and D1 local; a loopback receiver answers the webhooks).
 //   TRIGGER_REQUESTS=400 TRIGGER_ROUNDS=3 npm run bench:triggers
-import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { cpuMs, workerdPids } from "./cpu.mjs";
 import http from "node:http";
 import { Miniflare } from "miniflare";
-import { BROWSER_UA, buildRujai, rujaiOptions } from "./rujai-target.mjs";
+import { applyMigrations, BROWSER_UA, buildRujai, rujaiOptions } from "./rujai-target.mjs";
 
 const REQUESTS = Number(process.env.TRIGGER_REQUESTS ?? 400);
 const ROUNDS = Number(process.env.TRIGGER_ROUNDS ?? 3);
 const demo = JSON.parse(readFileSync("demo-site/rules.json", "utf8"));
-const migrations = readdirSync("migrations").sort().map((f) => readFileSync(`migrations/${f}`, "utf8")).join("\n");
 
 let received = 0;
 const receiver = http.createServer((req, res) => req.on("data", () => {}).on("end", () => (received++, res.end("{}"))));
@@ -29,11 +28,6 @@ const triggers = Array.from({ length: 20 }, (_, i) => ({ id: `t${i}`, ...kinds[i
 const withTriggers = { ...demo, destinations: { crm: { type: "webhook", url: hook, secret: "CRM_WEBHOOK_SECRET" } }, triggers, messageCap: { perDay: 50 } };
 
 await buildRujai();
-const workerdPids = () => new Set(readdirSync("/proc").filter((d) => /^\d+$/.test(d) && (() => { try { return readFileSync(`/proc/${d}/comm`, "utf8").trim() === "workerd"; } catch { return false; } })()));
-const cpuMs = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / Number(execFileSync("getconf", ["CLK_TCK"]).toString());
-};
 async function start(name, rules, consume = true) {
   const before = workerdPids();
   const mf = new Miniflare({
@@ -44,8 +38,7 @@ async function start(name, rules, consume = true) {
   });
   const url = (await mf.ready).toString().replace(/\/$/, "");
   await (await mf.getKVNamespace("RULES")).put("rules", JSON.stringify(rules));
-  const db = await mf.getD1Database("AUDIENCE");
-  for (const statement of migrations.replace(/--.*$/gm, "").split(";").map((s) => s.trim()).filter(Boolean)) await db.prepare(statement).run();
+  await applyMigrations(mf);
   return { name, mf, url, pid: [...workerdPids()].find((p) => !before.has(p)) };
 }
 // The third target queues its deliveries but sends none: the ingest's own cost, as in
