@@ -53,7 +53,8 @@ export function previewTriggers(
     // Event triggers start from the visitor's latest matching event; enter triggers from now,
     // if the segment holds (the preview cannot know when it was entered).
     const transitions = "enter" in t.on && held.has(t.on.enter) ? [{ segment: t.on.enter, entered: true, at: now }] : [];
-    const latest = occurrencesOf([t], profile.events, transitions).at(-1);
+    // Preview looks at the whole history (what would have happened), not only the last hour.
+    const latest = occurrencesOf([t], profile.events, transitions, Number.NEGATIVE_INFINITY).at(-1);
     if (!latest) return { trigger: t.id, summary, outcome: "not started", at: null, reasons: ["nothing in this profile starts it"] };
     const started = `${"event" in t.on ? `"${t.on.event}" at ${local(latest.at)}` : `entered "${(t.on as { enter: string }).enter}" now`}${t.after ? ` + ${t.after}` : ""}`;
     let due = latest.due;

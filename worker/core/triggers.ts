@@ -9,6 +9,7 @@
  *   and that id is the webhook's `webhook-id` on every retry.
  * - `unless` is checked when the fire is due, not when it was planned; an `enter` trigger
  *   fires only if the visitor is still in the segment (an `exit` one, only if still out).
+ * - Occurrences due more than an hour ago (imported history, long-queued events) start nothing.
  * - Quiet hours defer, never drop. The per-visitor cap counts what was sent in the last 24 h
  *   across all triggers; a held-out occurrence is recorded and counts toward nothing.
  */
@@ -37,7 +38,14 @@ export interface Transition {
   at: number;
 }
 
-export function occurrencesOf(triggers: readonly Trigger[], added: readonly StoredEvent[], transitions: readonly Transition[]): Occurrence[] {
+/**
+ * An occurrence due more than this long ago is history, not a cue: imported past orders, or
+ * events a browser queued offline for days, start nothing ("thank within 5 minutes" of a
+ * purchase two days ago would be wrong).
+ */
+export const STALE_MS = 3_600_000;
+
+export function occurrencesOf(triggers: readonly Trigger[], added: readonly StoredEvent[], transitions: readonly Transition[], now: number): Occurrence[] {
   const out: Occurrence[] = [];
   for (const t of triggers) {
     const delay = t.after ? durationMs(t.after) : 0;
@@ -45,7 +53,7 @@ export function occurrencesOf(triggers: readonly Trigger[], added: readonly Stor
     if ("event" in on) {
       const matches = compileWhere(on.where);
       for (const e of added) {
-        if (e.type !== on.event || (on.source && sourceOf(e) !== on.source) || !matches(e)) continue;
+        if (e.type !== on.event || (on.source && sourceOf(e) !== on.source) || e.ts + delay < now - STALE_MS || !matches(e)) continue;
         out.push({ id: `${t.id}:${e.id}`, trigger: t.id, at: e.ts, due: e.ts + delay, ...(e.props ? { event: e.props } : {}) });
       }
     } else {

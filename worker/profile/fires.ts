@@ -19,11 +19,11 @@ export function createFireTables(sql: SqlStorage): void {
 }
 
 /** Stores the occurrences these events and segment changes start (an id seen before is ignored); true when any was new. */
-export function planFires(sql: SqlStorage, rules: CompiledRules, added: readonly StoredEvent[], transitions: readonly Transition[]): boolean {
+export function planFires(sql: SqlStorage, rules: CompiledRules, added: readonly StoredEvent[], transitions: readonly Transition[], now: number): boolean {
   const triggers = rules.document.triggers ?? [];
   if (!triggers.length || (!added.length && !transitions.length)) return false;
   let planned = false;
-  for (const o of occurrencesOf(triggers, added, transitions)) {
+  for (const o of occurrencesOf(triggers, added, transitions, now)) {
     sql.exec("INSERT OR IGNORE INTO fires (id, trigger, at, due, event, state) VALUES (?, ?, ?, ?, ?, 'pending')", o.id, o.trigger, o.at, o.due, o.event ? JSON.stringify(o.event) : null);
     planned = true;
   }

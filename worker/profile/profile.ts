@@ -338,7 +338,7 @@ export class Profile extends DurableObject<Settings> {
     const scores = scoresOf(this.profile, this.profile.lifetime, now, rfmThresholds(rules));
     const vars = templateVars(this.profile, now, rfmThresholds(rules), scores);
     this.updateIndex(rules, scores, vars.top?.category, now);
-    if (planFires(this.sql, rules, added, transitions)) this.fireDue = undefined;
+    if (planFires(this.sql, rules, added, transitions, now)) this.fireDue = undefined;
     // Pending fires are only read when one is due, or when the rules changed (a deleted
     // trigger cancels its fires): an ordinary event costs no query here.
     this.fireDue ??= nextFireDue(this.sql);
