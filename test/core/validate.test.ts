@@ -147,3 +147,30 @@ describe("triggers and destinations", () => {
     expect(r.ok).toBe(false);
   });
 });
+
+describe("messages for realistic mistakes", () => {
+  const segments = { "sneaker-fans": { when: { count: { event: "view_item" }, atLeast: 3 } } };
+  it.each([
+    ["a number written as a word", { segments: { x: { when: { count: { event: "view_item" }, atLeast: "three" } } }, slots: {} }, [{ path: "$.segments.x.when.atLeast", message: 'expected a number, got "three"; did you mean "atLeast": 3?' }]],
+    ["a wrong type in a nested condition", { segments: { x: { when: { all: [{ count: { event: "view_item", within: 7 } }] } } }, slots: {} }, [{ path: "$.segments.x.when.all[0].count.within", message: "Invalid input: expected string, received number" }]],
+    ["a misspelt key", { segments: { x: { when: { count: { event: "view_item", whithin: "7d" } } } }, slots: {} }, [{ path: "$.segments.x.when.count.whithin", message: 'unknown field "whithin"' }]],
+    ["an unknown segment, with a suggestion", { segments, slots: { hero: [{ id: "r", show: "sneaker-fan", html: "x" }] } }, [{ path: "$.slots.hero[0].show", message: 'unknown segment "sneaker-fan"; did you mean "sneaker-fans"?' }]],
+    ["a bad duration", { segments: { x: { when: { idleFor: "30 minutes" } } }, slots: {} }, [{ path: "$.segments.x.when.idleFor", message: 'a duration like "30m", "24h" or "7d"' }]],
+    ["an unclosed placeholder", { segments, slots: { hero: [{ id: "r", show: "sneaker-fans", html: "Hi {{trait.name" }] } }, [{ path: "$.slots.hero[0].html", message: 'unclosed placeholder "{{trait.name": add }}' }]],
+  ])("%s", (_name, doc, expected) => {
+    const r = validateRules(doc);
+    if (r.ok) throw new Error("expected errors");
+    expect(r.errors).toEqual(expected);
+  });
+  it("two problems at once — a schema error and an unknown segment — are both reported in one pass", () => {
+    const r = validateRules({
+      segments: { ...segments, y: { when: { count: { event: "view_item" }, atLeast: "five" } } },
+      slots: { hero: [{ id: "r", show: "sneaker-fam", html: "x" }] },
+    });
+    if (r.ok) throw new Error("expected errors");
+    expect(r.errors).toEqual([
+      { path: "$.segments.y.when.atLeast", message: 'expected a number, got "five"; did you mean "atLeast": 5?' },
+      { path: "$.slots.hero[0].show", message: 'unknown segment "sneaker-fam"; did you mean "sneaker-fans"?' },
+    ]);
+  });
+});

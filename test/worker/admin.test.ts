@@ -49,13 +49,13 @@ describe("saving rules", () => {
     const res = await put(broken);
     expect(res.status).toBe(400);
     const body = await json<{ errors: Array<{ path: string }> }>(res);
-    expect(body.errors.map((e) => e.path).sort()).toEqual(["$.segments[\"sneaker-fans\"].when.count.within"]);
-    // Schema errors come first; once the shape is right the references are checked too.
+    // The schema error and the unknown segment in one pass.
+    expect(body.errors.map((e) => e.path).sort()).toEqual(["$.segments[\"sneaker-fans\"].when.count.within", "$.slots.hero[2].show"]);
     broken.segments["sneaker-fans"]!.when = { count: { event: "view_item", within: "7d" }, atLeast: 3 };
     const second = await json<{ errors: Array<{ path: string; message: string }> }>(await put(broken));
     expect(second.errors).toEqual([
       { path: "$.slots.hero[2].html", message: "unknown placeholder {{nope}} (known: trait.<name>, top.category, engagement, intent, rfm)" },
-      { path: "$.slots.hero[2].show", message: 'unknown segment "sneaker-fanz"' },
+      { path: "$.slots.hero[2].show", message: 'unknown segment "sneaker-fanz"; did you mean "sneaker-fans"?' },
     ]);
     expect(slotOf(await (await getPage("/", fan)).text(), "hero").content).toBe(SNEAKER_HTML);
     expect((await json<{ versions: unknown[] }>(await admin("/rules/history"))).versions).toHaveLength(1);

@@ -51,6 +51,12 @@ export function unknownPlaceholders(text: string, inMessage = false): string[] {
   return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((path) => !KNOWN.test(path) && !(inMessage && EVENT_PROP.test(path)));
 }
 
+/** The start of the first "{{" that no "}}" closes (a typo that would show as text), if any. */
+export function unclosedPlaceholder(text: string): string | undefined {
+  const open = text.replace(PLACEHOLDER, "").indexOf("{{");
+  return open < 0 ? undefined : text.replace(PLACEHOLDER, "").slice(open, open + 24);
+}
+
 /** Slot HTML: every value HTML-escaped. */
 export function renderTemplate(template: Template, vars: TemplateVars): string {
   return render(template, vars, escapeHtml);
