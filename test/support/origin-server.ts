@@ -37,6 +37,13 @@ function handle(req: IncomingMessage, res: ServerResponse) {
     case "/error":
       res.writeHead(500, { "content-type": "text/html; charset=utf-8" });
       return res.end("<h1>origin error page</h1>");
+    case "/slow-file": {
+      // A download slower than the page body budget: it must arrive whole.
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      res.write("first half, ");
+      setTimeout(() => res.end("second half"), 600);
+      return;
+    }
     case "/hang-headers":
       return; // never answers
     case "/hang-body":

@@ -106,6 +106,13 @@ describe("when the origin fails", () => {
   });
 });
 
+describe("files that are not pages", () => {
+  it("stream as long as they take: the page body budget does not cut a slow download", async () => {
+    const res = await call(new Request("https://shop.test/slow-file"), { ORIGIN, ORIGIN_BODY_TIMEOUT_MS: "300" });
+    expect(await res.text()).toBe("first half, second half");
+  });
+});
+
 describe("pages the rewriter must not touch, whatever the headers say", () => {
   it("a page with no charset header whose <meta charset> is windows-874 passes through byte for byte", async () => {
     const v = newVisitor();

@@ -4,9 +4,9 @@
  * the origin. Redirects are handed to the browser as they are.
  *
  * The origin's own faults get a clean answer within a stated time: no headers within
- * ORIGIN_TIMEOUT_MS (10 s) → 504, an unreachable origin → 502, each a small HTML page; a body
- * that has not finished ORIGIN_BODY_TIMEOUT_MS (30 s) after its headers is aborted, so the
- * browser sees a failed transfer rather than a page that silently ends early.
+ * ORIGIN_TIMEOUT_MS (10 s) → 504, an unreachable origin → 502, each a small HTML page; an HTML
+ * body that has not finished ORIGIN_BODY_TIMEOUT_MS (30 s) after its headers is aborted, so
+ * the browser sees a failed transfer rather than a page that silently ends early.
  */
 import { originRequest, parseOrigin } from "./origin-request";
 import type { Settings } from "../settings";
@@ -34,8 +34,9 @@ export async function fetchOrigin(request: Request, env: Settings): Promise<Resp
   try {
     const response = await fetch(originRequest(request, originOf(env.ORIGIN), abort.signal));
     clearTimeout(timer);
-    // The body keeps streaming after this returns; a body that outlives its budget is cut off.
-    if (response.body) timer = setTimeout(() => abort.abort(), bodyWithin);
+    // A page keeps streaming after this returns; one that outlives its budget is cut off.
+    // Other files (a video, a large download) stream as long as they take.
+    if (response.body && (response.headers.get("content-type") ?? "").startsWith("text/html")) timer = setTimeout(() => abort.abort(), bodyWithin);
     return response;
   } catch (error) {
     clearTimeout(timer);
