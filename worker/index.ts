@@ -9,6 +9,7 @@ import { decideRoute } from "./routes/decide";
 import { me } from "./routes/me";
 import { identify } from "./routes/identify";
 import { schemaRoute } from "./routes/schema";
+import { openApiRoutes } from "./routes/openapi";
 import { adminApi } from "./admin/api";
 import { adminPage } from "./admin/page";
 import { audienceApi } from "./admin/audiences";
@@ -44,6 +45,7 @@ function buildApp(basePath: string) {
     .route("/", me)
     .route("/", identify)
     .route("/", schemaRoute)
+    .route("/", openApiRoutes)
     .route("/", adminPage)
     .route("/", adminApi)
     .route("/", audienceApi)

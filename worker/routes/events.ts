@@ -13,6 +13,8 @@ import { snapshotCookie, snapshotSecret } from "../http/snapshot";
 import { readText, refuse } from "../http/body";
 import { allowedOrigins, crossSiteRefusal } from "../http/same-site";
 import { LIMITS, type WireIngestResult } from "../../sdk/src/wire";
+import type { z } from "zod";
+import type { IngestResult } from "../api/schemas";
 import type { Settings } from "../settings";
 
 export const events = new Hono<{ Bindings: Settings }>().post("/e", async (c) => {
@@ -38,6 +40,6 @@ export const events = new Hono<{ Bindings: Settings }>().post("/e", async (c) =>
   const secret = snapshotSecret(c.env);
   const snapshot = secret ? await snapshotCookie(secret, snapshotOf(visitor.id, outcome), now) : null;
   if (snapshot) c.header("set-cookie", snapshot, { append: true });
-  const body: WireIngestResult = { kept: outcome.kept, duplicates: outcome.duplicates, rejected: batch.rejected };
+  const body: WireIngestResult & z.input<typeof IngestResult> = { kept: outcome.kept, duplicates: outcome.duplicates, rejected: batch.rejected };
   return c.json(body, 200);
 });

@@ -20,12 +20,14 @@ import { sameSiteOnly } from "../http/same-site";
 import { verifyIdentifyToken, type IdentifyClaims } from "../http/identify-token";
 import { identityOf } from "../identity/identity";
 import { Traits, UserId } from "../core/vocabulary";
+import { IdentifyRequest } from "../api/schemas";
 import { jsonPath } from "../rules/validate";
 import type { Settings } from "../settings";
 
 const MAX_IDENTIFY_BYTES = 8 * 1024;
 
-const TokenBody = z.strictObject({ token: z.string().min(1).max(4096) });
+/** The request body: the shape the OpenAPI description publishes (api/schemas.ts). */
+const TokenBody = IdentifyRequest;
 /** The old static form; accepted only with IDENTIFY_LEGACY=1. */
 export const LegacyBody = z.strictObject({ userId: UserId, traits: Traits.default({}), signature: z.string() });
 
