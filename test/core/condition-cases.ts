@@ -76,6 +76,8 @@ export const cases: Case[] = [
   ["trait: missing trait", { trait: { tier: "gold" } }, [], NOW, false],
   ["birthMonth: March birthday in March", { birthMonth: true }, [], NOW, true, "Asia/Bangkok", { traits: { birth_month: 3 } }],
   ["birthMonth: other month", { birthMonth: true }, [], NOW, false, "Asia/Bangkok", { traits: { birth_month: "12" } }],
+  ["score: any visitor has an engagement level of at least 1", { score: { engagement: { gte: 1 } } }, [ago(10, "page_view", { path: "/" })], NOW, true],
+  ["score: no purchases, no RFM group", { score: { rfm: "loyal" } }, [ago(10, "page_view", { path: "/" })], NOW, false],
 ];
 
 /** Slot-rule schedules: [name, schedule, now, expected] in Bangkok time (NOW is Wed 18:00). */
