@@ -45,5 +45,12 @@ describe("GET /rujai/admin/stats", () => {
     expect(a.conversions).toBe(expectedA);
     expect(a.revenue).toBe(100 * expectedA);
     expect(rule.uplift[0]!.variant).toBe("a");
+    // The variant against the holdout with Newcombe's interval, around the observed difference.
+    const comparison = (rule as unknown as { comparisons: Array<{ variant: string; difference: number; differenceInterval: [number, number]; verdict: string }> }).comparisons[0]!;
+    expect(comparison.variant).toBe("a");
+    expect(comparison.difference).toBeCloseTo(a.conversions / a.visitors - holdout.conversions / holdout.visitors, 10);
+    expect(comparison.differenceInterval[0]).toBeLessThan(comparison.difference);
+    expect(comparison.differenceInterval[1]).toBeGreaterThan(comparison.difference);
+    expect(comparison.verdict).toBe("not enough data"); // 40 visitors split two ways
   });
 });

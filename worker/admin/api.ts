@@ -22,6 +22,7 @@ import { PreviewBody, handWrittenSubject, type PreviewSubject } from "./preview-
 import { statsOf } from "../stats/stats";
 import { readJson, readText } from "../http/body";
 import { upliftAgainstHoldout } from "../core/attribution";
+import { compare } from "../core/uplift";
 import type { Settings } from "../settings";
 
 type Env = { Bindings: Settings };
@@ -139,7 +140,10 @@ export const adminApi = new Hono<Env>()
         rules: await Promise.all(
           candidates.map(async ({ rule }) => {
             const variants = await statsOf(c.env, rule.id).totals(from);
-            return { rule: rule.id, holdout: rule.holdout ?? 0, variants, uplift: upliftAgainstHoldout(variants) };
+            const held = variants.find((v) => v.variant === "holdout");
+            // Each variant against the holdout: Newcombe interval, relative uplift, sample needed, verdict.
+            const comparisons = held ? variants.filter((v) => v !== held).map((v) => ({ variant: v.variant, ...compare(v, held) })) : [];
+            return { rule: rule.id, holdout: rule.holdout ?? 0, variants, uplift: upliftAgainstHoldout(variants), comparisons };
           }),
         ),
       })),

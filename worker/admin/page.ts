@@ -116,8 +116,8 @@ export const adminPage = new Hono<{ Bindings: Settings }>()
       </div>
     </section>
     <section data-panel="stats" class="card" hidden>
-      <p class="change">Last 30 days. Conversions are purchases within 7 days after seeing the rule; uplift compares conversions per visitor with the rule's holdout (|z| ≥ 1.96: significant at 95%).</p>
-      <table><thead><tr><th>Slot · rule</th><th>Variant</th><th>Visitors</th><th>Impressions</th><th>Clicks (CTR)</th><th>Conversions (rate)</th><th>Revenue</th><th>Uplift vs holdout</th></tr></thead><tbody id="stats"></tbody></table>
+      <p class="change">Last 30 days. Conversions are purchases within 7 days after seeing the rule (once per visitor per window). Against the holdout: the difference in conversion rate with its 95% interval (Newcombe's hybrid score method). These are fixed-horizon intervals — checking daily and stopping at the first good-looking day inflates false positives: decide the sample first.</p>
+      <table><thead><tr><th>Slot · rule</th><th>Variant</th><th>Visitors</th><th>Impressions</th><th>Clicks (CTR)</th><th>Conversions (rate)</th><th>Revenue</th><th>Against the holdout</th></tr></thead><tbody id="stats"></tbody></table>
     </section>
     <section data-panel="audiences" hidden>
       <div class="card">

@@ -220,14 +220,29 @@ type VariantStats = { variant: string; visitors: number; impressions: number; cl
 type Uplift = { variant: string; relative: number | null; z: number | null; significant: boolean };
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}%` : "—");
 
+interface Comparison {
+  variant: string;
+  verdict?: string;
+  difference: number;
+  differenceInterval: [number, number];
+  needed: number | null;
+}
+
 async function loadStats() {
   const res = await api("/stats?days=30");
-  const body = (await res.json()) as { slots: Array<{ slot: string; rules: Array<{ rule: string; variants: VariantStats[]; uplift: Uplift[] }> }> };
+  const body = (await res.json()) as {
+    slots: Array<{ slot: string; rules: Array<{ rule: string; variants: VariantStats[]; uplift: Uplift[]; comparisons: Comparison[] }> }>;
+  };
   const rows = body.slots.flatMap((s) =>
     s.rules.flatMap((r) =>
       (r.variants.length ? r.variants : [{ variant: "—", visitors: 0, impressions: 0, clicks: 0, conversions: 0, revenue: 0 }]).map((v) => {
-        const u = r.uplift.find((x) => x.variant === v.variant);
-        const uplift = !u || u.relative === null ? "—" : `<span class="${u.significant ? "sig" : "nosig"}">${u.relative >= 0 ? "+" : ""}${(u.relative * 100).toFixed(1)}% (z ${u.z})</span>`;
+        const c = r.comparisons?.find((x) => x.variant === v.variant);
+        const points = (d: number) => `${d >= 0 ? "+" : ""}${(d * 100).toFixed(1)}`;
+        const uplift = !c?.verdict
+          ? "—"
+          : `<span class="${c.verdict === "better than the holdout" ? "sig" : "nosig"}">${esc(c.verdict)}</span><br>${points(c.difference)} points (95% ${points(c.differenceInterval[0])} to ${points(c.differenceInterval[1])})${
+              c.needed ? `<br><span class="change">${c.needed.toLocaleString()} visitors per arm detect a 10% change</span>` : ""
+            }`;
         return `<tr><td>${esc(s.slot)} · <code>${esc(r.rule)}</code></td><td>${esc(v.variant)}</td><td>${v.visitors}</td><td>${v.impressions}</td><td>${v.clicks} (${pct(v.clicks, v.impressions)})</td><td>${v.conversions} (${pct(v.conversions, v.visitors)})</td><td>${v.revenue.toLocaleString()}</td><td>${uplift}</td></tr>`;
       }),
     ),
