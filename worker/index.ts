@@ -18,6 +18,7 @@ import { extraScript, script } from "./routes/script";
 import { servePage } from "./edge/page";
 import { serverEvents } from "./routes/server-events";
 import { rateLimited } from "./http/rate-limit";
+import { requireAdmin } from "./http/admin-auth";
 import { recordSizes, writeAudience } from "./audience/index-writer";
 import type { AudienceMessage } from "./core/audience-row";
 import type { DeliveryMessage } from "./core/message";
@@ -47,6 +48,8 @@ function buildApp(basePath: string) {
     .route("/", schemaRoute)
     .route("/", openApiRoutes)
     .route("/", adminPage)
+    // One guard for every admin API (the page shell and its script above need none).
+    .use("/admin/*", requireAdmin)
     .route("/", adminApi)
     .route("/", audienceApi)
     .route("/", deliveryApi)

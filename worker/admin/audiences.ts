@@ -1,11 +1,10 @@
 /**
- * The audience admin API (Bearer ADMIN_TOKEN, under {base}/admin/audiences): how many are in
+ * The audience admin API (Bearer ADMIN_TOKEN, checked in index.ts; under {base}/admin/audiences): how many are in
  * each segment and how that moved, who they are (paged, by a score), the top N most likely to
  * buy, a CSV export, and the reach of a draft condition. Reads the D1 index only — except the
  * estimate, which asks a bounded sample of profiles.
  */
 import { Hono } from "hono";
-import { requireAdmin } from "../http/admin-auth";
 import { readJson, refuse } from "../http/body";
 import { currentRules } from "../rules/store";
 import { validateRules, jsonPath } from "../rules/validate";
@@ -41,8 +40,6 @@ async function knownSegment(env: Settings, name: string): Promise<void> {
 }
 
 export const audienceApi = new Hono<Env>()
-  .use("/admin/audiences/*", requireAdmin)
-  .use("/admin/audiences", requireAdmin)
   .get("/admin/audiences", async (c) => {
     const rules = await currentRules(c.env);
     const from = new Date(Date.now() - (TREND_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
