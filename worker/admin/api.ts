@@ -1,7 +1,8 @@
 /**
- * The admin API under {base}/admin (Bearer ADMIN_TOKEN, checked once for every admin API in index.ts): the rules document — get, validate,
- * save (refused whole with every error's path; the serving version stays), history and
- * rollback — and preview: what a visitor or a hand-written profile would see, and why.
+ * The admin API under {base}/admin (Bearer ADMIN_TOKEN, checked once for every admin API in
+ * index.ts): the rules document — get, validate, save (refused whole with every error's path;
+ * the serving version stays), history and rollback — and preview: what a visitor or a
+ * hand-written profile would see, and why.
  */
 import { Hono, type Context } from "hono";
 import { authorOf } from "../http/admin-auth";
