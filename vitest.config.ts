@@ -26,6 +26,8 @@ export default defineConfig({
                 DELIVERY_GIVE_UP_MS: "4000",
                 CRM_WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                 LINE_CHANNEL_TOKEN: "test-line-channel-token",
+                // Four result shards keep each test's Durable Objects few (16 by default).
+                STATS_SHARDS: "4",
               },
               // The suite sends thousands of requests from one "visitor" and one address; the
               // real limits are in wrangler.toml. TIGHT_LIMIT lets the rate-limit tests reach 429.

@@ -14,6 +14,8 @@ import { adminApi } from "./admin/api";
 import { adminPage } from "./admin/page";
 import { audienceApi } from "./admin/audiences";
 import { deliveryApi } from "./admin/deliveries";
+import { statsApi } from "./admin/stats";
+import { shadowApi } from "./admin/shadow";
 import { extraScript, script } from "./routes/script";
 import { servePage } from "./edge/page";
 import { serverEvents } from "./routes/server-events";
@@ -53,6 +55,8 @@ function buildApp(basePath: string) {
     .route("/", adminApi)
     .route("/", audienceApi)
     .route("/", deliveryApi)
+    .route("/", statsApi)
+    .route("/", shadowApi)
     .route("/", extraScript);
   const app = new Hono<{ Bindings: Settings }>()
     .route("/", script)

@@ -29,6 +29,14 @@ export interface Settings extends Env {
   DELIVERY_RETRY_BASE_MS?: string;
   DELIVERY_GIVE_UP_MS?: string;
   DELIVERY_TIMEOUT_MS?: string;
+  /** How many Stats objects the results are spread over (16); raise with traffic, never lower. */
+  STATS_SHARDS?: string;
+  /**
+   * Who records exposures: "edge" (default) — the worker, for every arm it serves to a known
+   * visitor, so results never depend on the page's script running; "browser" — only the
+   * SDK's impression events (no Durable Object write per page; for sites that must save it).
+   */
+  EXPOSURES?: string;
   /** Signs segment snapshot cookies; defaults to IDENTIFY_SECRET (domain-separated). */
   SNAPSHOT_SECRET?: string;
 }

@@ -16,7 +16,7 @@ describe("newcombeDifference", () => {
 
 describe("compare", () => {
   it("400 visitors per arm, 48 vs 28 conversions: better than the holdout, with the interval and the relative uplift", () => {
-    const c = compare({ visitors: 400, conversions: 48 }, { visitors: 400, conversions: 28 })!;
+    const c = compare({ visitors: 400, converters: 48 }, { visitors: 400, converters: 28 })!;
     expect(c.rate).toBe(0.12);
     expect(c.holdoutRate).toBe(0.07);
     expect(c.difference).toBeCloseTo(0.05, 10);
@@ -25,7 +25,7 @@ describe("compare", () => {
     expect(c.relative).toBeCloseTo(0.7143, 4);
   });
   it("says not enough data for a handful of visitors", () => {
-    expect(compare({ visitors: 12, conversions: 3 }, { visitors: 10, conversions: 1 })!.verdict).toBe("not enough data");
+    expect(compare({ visitors: 12, converters: 3 }, { visitors: 10, converters: 1 })!.verdict).toBe("not enough data");
   });
   it("states the sample needed for a 10 % relative effect at a 5 % base rate", () => {
     // Fleiss' normal-approximation formula by hand: p0 .05, p1 .055 → about 31,200 per arm.

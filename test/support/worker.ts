@@ -59,6 +59,22 @@ export function getPage(path: string, visitorId?: string, overrides: Partial<Set
   return call(new Request(`https://shop.test${path}`, { headers: h }), overrides);
 }
 
+/**
+ * A page read to its end, as a browser would, with what it started after the response
+ * (the edge's exposure record) finished: the next request sees it.
+ */
+export async function viewPage(path: string, visitorId?: string, overrides: Partial<Settings> = {}, extra: Record<string, string> = {}): Promise<string> {
+  const ctx = createExecutionContext();
+  const settings = { ...testEnv, ...overrides };
+  const headers = new Headers({ accept: "text/html,*/*", ...extra });
+  if (visitorId) headers.set("cookie", cookieFor(visitorId));
+  const request = await signedCookies(new Request(`https://shop.test${path}`, { headers }), settings);
+  const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, settings, ctx);
+  const html = await response.text();
+  await waitOnExecutionContext(ctx);
+  return html;
+}
+
 let counter = 0;
 export function event(type: string, props?: WireEvent["props"], ts = Date.now()): WireEvent {
   const id = `e${Date.now().toString(36)}${(counter++).toString(36).padStart(6, "0")}`;

@@ -20,10 +20,8 @@ import { profileOf } from "../edge/decide";
 import { fetchOrigin } from "../edge/origin";
 import { isRewritable, rewriteSlots } from "../edge/rewrite";
 import { PreviewBody, handWrittenSubject, type PreviewSubject } from "./preview-input";
-import { statsOf } from "../stats/stats";
 import { readJson, readText } from "../http/body";
-import { upliftAgainstHoldout } from "../core/attribution";
-import { compare } from "../core/uplift";
+import { refusedDocument } from "./shadow";
 import type { Settings } from "../settings";
 
 type Env = { Bindings: Settings };
@@ -32,7 +30,7 @@ const MAX_RULES_BYTES = 256 * 1024;
 const bodyText = (c: Context<Env>) => readText(c.req.raw, MAX_RULES_BYTES);
 
 function refused(c: Context<Env>, validation: Extract<Validation, { ok: false }>) {
-  return c.json({ valid: false, error: `the rules document has ${validation.errors.length} error(s); nothing was saved`, errors: validation.errors }, 400);
+  return c.json(refusedDocument(validation), 400);
 }
 
 async function currentDocument(kv: KVNamespace) {
@@ -129,26 +127,6 @@ export const adminApi = new Hono<Env>()
     const info = await saveVersion(c.env.RULES, found.text, old.document, author, `rollback to ${body.version} (${found.info.summary})`);
     forgetRules();
     return c.json(info);
-  })
-  .get("/admin/stats", async (c) => {
-    const days = Math.min(Math.max(Number(c.req.query("days") ?? 30) || 30, 1), 400);
-    const from = new Date(Date.now() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
-    const rules = await currentRules(c.env);
-    const slots = await Promise.all(
-      [...rules.slots].map(async ([slot, candidates]) => ({
-        slot,
-        rules: await Promise.all(
-          candidates.map(async ({ rule }) => {
-            const variants = await statsOf(c.env, rule.id).totals(from);
-            const held = variants.find((v) => v.variant === "holdout");
-            // Each variant against the holdout: Newcombe interval, relative uplift, sample needed, verdict.
-            const comparisons = held ? variants.filter((v) => v !== held).map((v) => ({ variant: v.variant, ...compare(v, held) })) : [];
-            return { rule: rule.id, holdout: rule.holdout ?? 0, variants, uplift: upliftAgainstHoldout(variants), comparisons };
-          }),
-        ),
-      })),
-    );
-    return c.json({ from, days, slots });
   })
   .post("/admin/preview", async (c) => {
     const answer = await runPreview(c);

@@ -8,8 +8,9 @@ import { refuse } from "../http/body";
 import { currentRules } from "../rules/store";
 import type { Delivery, DeliveryMessage } from "../core/message";
 import { deliveryOf } from "../core/message";
-import { statsOf } from "../stats/stats";
-import { upliftAgainstHoldout } from "../core/attribution";
+import { readArmDays } from "../stats/read";
+import { daysBetween, ruleResults } from "../core/results";
+import { DEFAULT_GOAL } from "../rules/schema";
 import type { Settings } from "../settings";
 
 type Env = { Bindings: Settings };
@@ -25,19 +26,18 @@ export const deliveryApi = new Hono<Env>()
         FROM deliveries ${status ? "WHERE status = ?" : ""} ORDER BY updated_at DESC LIMIT 200`)
       .bind(...(status ? [status] : []))
       .all();
+    const today = new Date().toISOString().slice(0, 10);
     const since = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
     const counts = await db.prepare("SELECT trigger, outcome, SUM(n) AS n FROM trigger_counts WHERE day >= ? GROUP BY trigger, outcome").bind(since).all<{ trigger: string; outcome: string; n: number }>();
     const byTrigger: Record<string, Record<string, number>> = {};
     for (const r of counts.results) (byTrigger[r.trigger] ??= {})[r.outcome] = r.n;
-    // Each trigger measured like a slot rule: visitors sent to vs held out, purchases within 7 days.
+    // Each trigger measured like a slot rule: visitors sent to vs held out, reaching its goal.
     const rules = await currentRules(c.env);
+    const triggers = rules.document.triggers ?? [];
+    const armDays = triggers.length ? await readArmDays(c.env, since, triggers.map((t) => `trigger:${t.id}`)) : [];
+    const days = daysBetween(since, today);
     const results = Object.fromEntries(
-      await Promise.all(
-        (rules.document.triggers ?? []).map(async (t) => {
-          const variants = await statsOf(c.env, `trigger:${t.id}`).totals(since);
-          return [t.id, { holdout: t.holdout ?? 0, variants, uplift: upliftAgainstHoldout(variants) }] as const;
-        }),
-      ),
+      triggers.map((t) => [t.id, { holdout: t.holdout ?? 0, goal: t.goal ?? DEFAULT_GOAL, ...ruleResults(armDays.filter((r) => r.rule === `trigger:${t.id}`), days) }] as const),
     );
     return c.json({ deliveries: rows.results, triggers: byTrigger, results });
   })

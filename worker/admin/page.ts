@@ -115,9 +115,18 @@ export const adminPage = new Hono<{ Bindings: Settings }>()
         <figure><figcaption>Default (no personalization)</figcaption><iframe id="frame-default" sandbox="allow-same-origin" title="default page"></iframe></figure>
       </div>
     </section>
-    <section data-panel="stats" class="card" hidden>
-      <p class="change">Last 30 days. Conversions are purchases within 7 days after seeing the rule (once per visitor per window). Against the holdout: the difference in conversion rate with its 95% interval (Newcombe's hybrid score method). These are fixed-horizon intervals — checking daily and stopping at the first good-looking day inflates false positives: decide the sample first.</p>
-      <table><thead><tr><th>Slot · rule</th><th>Variant</th><th>Visitors</th><th>Impressions</th><th>Clicks (CTR)</th><th>Conversions (rate)</th><th>Revenue</th><th>Against the holdout</th></tr></thead><tbody id="stats"></tbody></table>
+    <section data-panel="stats" hidden>
+      <div class="card">
+        <p class="change">Last 30 days, per arm: visitors shown the arm (counted once, on the day they first saw it), converting visitors (each once: a goal event within the goal's window after seeing it), revenue per visitor. <span id="results-methods"></span></p>
+        <p><label>Chart <select id="chart-rule"></select></label> <button id="results-csv">Download CSV</button></p>
+        <div id="results-chart"></div>
+        <table><thead><tr><th>Slot · rule</th><th>Arm</th><th>Visitors</th><th>Converting (rate)</th><th>Revenue / visitor</th><th>Impressions</th><th>Clicks</th><th>Against the holdout</th></tr></thead><tbody id="stats"></tbody></table>
+      </div>
+      <div class="card" id="shadow-panel">
+        <h3 style="margin-top:0">Shadow mode</h3>
+        <p><button id="shadow-start" class="primary">Run the editor's draft in shadow</button> <button id="shadow-refresh">Refresh</button> <button id="shadow-stop">Stop</button> <span id="shadow-status" class="change"></span></p>
+        <div id="shadow-report"></div>
+      </div>
     </section>
     <section data-panel="audiences" hidden>
       <div class="card">

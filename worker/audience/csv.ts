@@ -16,9 +16,15 @@ function cells(m: Member, traits: readonly string[]): unknown[] {
   return [m.visitorId, m.userId ?? "", iso(m.since), s.intent, s.engagement, s.rfm ?? "", s.orders, s.value, s.topCategory ?? "", iso(s.lastSeen), ...traits.map((t) => m.traits[t] ?? "")];
 }
 
+const unparse = (rows: unknown[][]) => Papa.unparse(rows, { escapeFormulae: true, newline: "\r\n" });
+
+/** Small tables whole (results): the same BOM, quoting and inert formulae. */
+export function csvText(rows: unknown[][]): string {
+  return `\uFEFF${unparse(rows)}\r\n`;
+}
+
 export function exportCsv(db: D1Database, segment: string, traits: readonly string[]): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  const unparse = (rows: unknown[][]) => Papa.unparse(rows, { escapeFormulae: true, newline: "\r\n" });
   let after = "";
   let started = false;
   return new ReadableStream<Uint8Array>({

@@ -5,6 +5,7 @@
  * no history, at the edge. Pure.
  */
 import { exposuresOf, type KnownRules } from "./known-rules";
+import { goalIndex, type CompiledGoal } from "./arms";
 import type { Condition, RulesDocument, SlotRule } from "../rules/schema";
 import { allOf, compileCondition, compileSchedule, type CompiledCondition, type EvalState } from "./conditions";
 import { compileTemplate, type Template } from "./template";
@@ -36,6 +37,12 @@ export interface CompiledRules {
   readonly usesHistory: boolean;
   /** Rule and variant ids an impression or click may name (the store adds recent rules). */
   readonly known: KnownRules;
+  /** What counts as a conversion for a rule (`trigger:<id>` for triggers): its goal or the default. */
+  readonly goalOf: (rule: string) => CompiledGoal;
+  /** Rules whose exposure decisions need the snapshot refreshed (they have a frequency cap). */
+  readonly capped: ReadonlySet<string>;
+  /** A draft evaluated in shadow mode beside these rules (rules/store.ts), if any. */
+  readonly shadow?: CompiledRules;
 }
 
 export interface SegmentResult {
@@ -84,7 +91,8 @@ export function compileRules(document: RulesDocument, version: string): Compiled
     compiled.sort((a, b) => (b.rule.priority ?? 0) - (a.rule.priority ?? 0));
     slots.set(slot, compiled);
   }
-  return { version, document, segments, slots, usesHistory, known: exposuresOf(document) };
+  const capped = new Set(Object.values(document.slots).flatMap((rules) => rules.filter((r) => r.frequencyCap).map((r) => r.id)));
+  return { version, document, segments, slots, usesHistory, known: exposuresOf(document), goalOf: goalIndex(document), capped };
 }
 
 /** Which segments hold for `profile` at `now`, and when that could next change. */

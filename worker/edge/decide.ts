@@ -24,6 +24,10 @@ export interface Decision {
   source: "snapshot" | "profile" | "edge";
   /** A fresh snapshot cookie to hand back when the profile had to be asked. */
   snapshotCookie?: string;
+  /** A slot shows a rule with a frequency cap: the snapshot must not outlive this exposure. */
+  capped?: boolean;
+  /** The version of a draft in shadow mode, when one is running. */
+  shadowVersion?: string;
 }
 
 /** The snapshot of what a profile answered. */
@@ -45,7 +49,9 @@ export async function decide(
   only?: readonly string[],
 ): Promise<Decision> {
   const rules = await currentRules(env, now);
-  if ((rules.slots.size === 0 && !only) || visitor.isBot) return { segments: [], slots: new Map(), vars: {}, source: "edge" };
+  const shadow = rules.shadow ? { shadowVersion: rules.shadow.version } : {};
+  if (visitor.isBot) return { segments: [], slots: new Map(), vars: {}, source: "edge" };
+  if (rules.slots.size === 0 && !only) return { segments: [], slots: new Map(), vars: {}, source: "edge", ...shadow };
   const needsProfile = rules.usesHistory && !visitor.isNew && visitor.mayStore;
   let segments: string[];
   let vars: TemplateVars = {};
@@ -66,11 +72,16 @@ export async function decide(
     segments = [...evaluateSegments(rules, EMPTY_PROFILE, now, visitContext(request, rules, env.DEFAULT_TIMEZONE)).held];
   }
   const held = new Set(segments);
+  const slots = selectSlots(rules, held, visitor.id, only);
+  let capped = false;
+  for (const d of slots.values()) capped ||= rules.capped.has(d.rule);
   return {
     segments: segments.filter((name) => !name.startsWith("@")),
-    slots: selectSlots(rules, held, visitor.id, only),
+    slots,
     vars,
     source,
     ...(cookie ? { snapshotCookie: cookie } : {}),
+    ...(capped ? { capped } : {}),
+    ...shadow,
   };
 }

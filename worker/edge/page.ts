@@ -11,6 +11,8 @@ import { fetchOrigin } from "./origin";
 import { isRewritable, rewriteSlots, type SlotRendering } from "./rewrite";
 import { timeBox } from "../http/time-box";
 import { visitorOf } from "../http/visitor";
+import { clearSnapshotCookie } from "../http/snapshot";
+import { exposureRecorder } from "./exposure";
 import type { Settings } from "../settings";
 
 const DEFAULT_BUDGET_MS = 50;
@@ -40,11 +42,14 @@ export async function servePage(c: Context<{ Bindings: Settings }>): Promise<Res
   const { decision, ms } = await pending;
 
   const personalized = decision !== undefined && decision.slots.size > 0;
+  const observer = exposureRecorder(env, c.executionCtx, request, visitor, decision, now);
   // The transformed (or re-wrapped) response has its own, mutable copy of the origin's headers.
-  const response = personalized ? rewriteSlots(origin, renderings(decision)) : new Response(origin.body, origin);
+  const response = personalized || observer ? rewriteSlots(origin, decision ? renderings(decision) : new Map(), observer) : new Response(origin.body, origin);
   const headers = response.headers;
   headers.append("server-timing", `rujai;dur=${ms};desc="${decision ? `segments from ${decision.source}` : "segments skipped"}"`);
-  if (decision?.snapshotCookie) headers.append("set-cookie", decision.snapshotCookie);
+  // A capped rule's exposure changes what the next page may show: that page asks the profile.
+  if (observer && decision?.capped) headers.append("set-cookie", clearSnapshotCookie());
+  else if (decision?.snapshotCookie) headers.append("set-cookie", decision.snapshotCookie);
   if (personalized) {
     headers.set("cache-control", privateCacheControl(origin.headers.get("cache-control")));
     headers.delete("etag");

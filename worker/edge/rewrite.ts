@@ -15,26 +15,35 @@ export interface SlotRendering {
   render(): string | null;
 }
 
+import type { SlotObserver } from "./exposure";
+
 export const SLOT_ATTR = "data-rujai-slot";
 export const MAX_REWRITE_BYTES = 3 * 1024 * 1024;
 
-export function rewriteSlots(response: Response, slots: ReadonlyMap<string, SlotRendering>): Response {
+/** `observer` (exposure at the edge) hears of every slot element and of the page's end. */
+export function rewriteSlots(response: Response, slots: ReadonlyMap<string, SlotRendering>, observer?: SlotObserver): Response {
   let foreignCharset = false;
   const rewriter = new HTMLRewriter().on(`[${SLOT_ATTR}]`, {
     element(element) {
+      const name = element.getAttribute(SLOT_ATTR) ?? "";
+      let shown = false;
       try {
         if (foreignCharset) return;
-        const decision = slots.get(element.getAttribute(SLOT_ATTR) ?? "");
+        const decision = slots.get(name);
         if (!decision) return;
         const html = decision.render();
         element.setAttribute("data-rujai-rule", decision.rule);
         element.setAttribute("data-rujai-variant", decision.variant);
         if (html !== null) element.setInnerContent(html, { html: true });
+        shown = true;
       } catch (error) {
         console.warn("rujai: slot left as default:", error);
+      } finally {
+        if (observer && !foreignCharset) guarded(() => observer.slot(name, shown));
       }
     },
   });
+  if (observer) rewriter.onDocument({ end: () => guarded(() => observer.end()) });
   if (!charsetOf(response.headers.get("content-type"))) {
     // The spec puts <meta charset> in the first 1024 bytes, before any slot of the body.
     rewriter.on("meta", {
@@ -46,6 +55,15 @@ export function rewriteSlots(response: Response, slots: ReadonlyMap<string, Slot
   }
   if (response.headers.has("content-length")) return rewriter.transform(response);
   return rewriteHead(response, rewriter, MAX_REWRITE_BYTES);
+}
+
+/** A throwing handler would cut the page short: observers are told, never trusted. */
+function guarded(f: () => void): void {
+  try {
+    f();
+  } catch (error) {
+    console.warn("rujai: exposure not recorded:", error);
+  }
 }
 
 /** Only complete UTF-8 (or undeclared) HTML pages of a size the parser handles are rewritten. */

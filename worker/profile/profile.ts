@@ -14,8 +14,10 @@ import type { TemplateVars } from "../core/template";
 import { templateVars } from "../core/vars";
 import { addPurchase, lifetimeOf, scoresOf, type Lifetime, type Scores } from "../core/scores";
 import { currentRules } from "../rules/store";
-import { statDeltas, type StatDelta } from "../core/attribution";
-import { statsOf } from "../stats/stats";
+import { armKey, attribute, type ArmState } from "../core/arms";
+import { shardOf } from "../stats/stats";
+import { createArmTables, loadArms, storeArms, pruneArms } from "./arms";
+import { shadowRows, type ExposureInput } from "./exposure";
 import { planRetention, storedBytes } from "../core/retention";
 import { identityOf } from "../identity/identity";
 import { audienceRow, fingerprint, nextVersion, type AudienceMessage } from "../core/audience-row";
@@ -62,6 +64,8 @@ export interface ProfileData {
   history: Array<{ name: string; entered: number; exited: number }>;
   events: StoredEvent[];
   context: VisitContext | null;
+  /** The variants (and holdouts) this visitor was shown, for the results. */
+  arms: ArmState[];
 }
 
 export class Profile extends DurableObject<Settings> {
@@ -85,6 +89,8 @@ export class Profile extends DurableObject<Settings> {
   private readonly unlessCache = new Map<string, CompiledCondition>();
   /** The audience index's view of this visitor: the last version and fingerprint sent. */
   private indexed = { version: 0, fingerprint: "" };
+  /** This visitor's state in each arm of each rule and trigger they were shown (results). */
+  private arms = new Map<string, ArmState>();
 
   constructor(ctx: DurableObjectState, env: Settings) {
     super(ctx, env);
@@ -113,8 +119,8 @@ export class Profile extends DurableObject<Settings> {
       if (e.type === "purchase") addPurchase(this.profile.lifetime, e);
       kept++;
     }
-    // Statistics are counted beside the ingest, never in its way.
-    if (!alreadyCounted && added.length) this.ctx.waitUntil(this.countForStats(added, now));
+    // Results are counted beside the ingest, never in its way.
+    if (!alreadyCounted && added.length) this.ctx.waitUntil(this.countForStats(added));
     if (kept > 0) {
       this.setMeta("lifetime", this.profile.lifetime);
       this.touch(Math.min(now, Math.max(...added.map((e) => e.ts))));
@@ -122,6 +128,32 @@ export class Profile extends DurableObject<Settings> {
     if (context) this.setContext(context);
     const view = await this.reevaluate(now, alreadyCounted ? [] : added);
     return { kept, duplicates: events.length - kept, ...view };
+  }
+
+  /**
+   * The edge served this visitor `input.exposures` (an arm per slot on the page, holdout
+   * included): each is kept as an `impression` (source "server": no browser said so) and
+   * counted for the rule's results; a draft in shadow mode is evaluated for the same page.
+   * Called after the page went out, so a failure here never touches it.
+   */
+  async expose(input: ExposureInput): Promise<void> {
+    const added: StoredEvent[] = [];
+    if (input.exposures.length) {
+      this.createTables();
+      for (const x of input.exposures) {
+        const e: StoredEvent = { id: `x-${input.id}-${x.slot}`.slice(0, 64), type: "impression", ts: input.at, props: { slot: x.slot, rule: x.rule, variant: x.variant }, source: "server" };
+        if (this.ids.has(e.id)) continue;
+        this.sql.exec("INSERT OR IGNORE INTO events (id, type, ts, props, source) VALUES (?, ?, ?, ?, 'server')", e.id, e.type, e.ts, JSON.stringify(e.props));
+        this.remember(e);
+        added.push(e);
+      }
+      this.touch(input.at);
+    }
+    if (added.length) await this.countForStats(added);
+    if (input.shadow) await this.countShadow(input);
+    // A profile the edge alone wrote to still gets its trim and its erasure alarm.
+    if (added.length && (await this.ctx.storage.getAlarm()) === null) await this.reevaluate(input.at);
+    else if (added.length) this.plan(Number.POSITIVE_INFINITY, input.at);
   }
 
   /** Which segments hold at `now` for a page request, and template values; changes nothing. */
@@ -174,7 +206,21 @@ export class Profile extends DurableObject<Settings> {
       history,
       events: this.profile.events,
       context: this.context,
+      arms: [...this.arms.values()],
     };
+  }
+
+  /**
+   * Arms of a profile merged into this one (identify): their visitors were counted already,
+   * so an arm this profile lacks is taken as it is — a later purchase converts it, never
+   * counts the visitor again. An arm both have keeps this profile's state.
+   */
+  async adoptArms(arms: ArmState[]): Promise<void> {
+    const fresh = arms.filter((a) => !this.arms.has(armKey(a.rule, a.variant)));
+    if (!fresh.length) return;
+    this.createTables();
+    for (const a of fresh) this.arms.set(armKey(a.rule, a.variant), a);
+    storeArms(this.sql, fresh);
   }
 
   /**
@@ -196,6 +242,7 @@ export class Profile extends DurableObject<Settings> {
     this.lastActivity = null;
     this.stored = false;
     this.indexed = { version: 0, fingerprint: "" };
+    this.arms.clear();
     this.fireDue = undefined;
     this.firesCheckedFor = "";
     if (userId !== null) await identityOf(this.env, userId).forget();
@@ -229,6 +276,7 @@ export class Profile extends DurableObject<Settings> {
     this.profile.lifetime = (meta.get("lifetime") as Lifetime | undefined) ?? lifetimeOf(this.profile.events);
     this.lastActivity = (meta.get("lastActivity") as number | undefined) ?? this.profile.events.at(-1)?.ts ?? null;
     this.indexed = (meta.get("indexed") as typeof this.indexed | undefined) ?? this.indexed;
+    this.arms = loadArms(this.sql);
   }
 
   private createTables(): void {
@@ -241,6 +289,7 @@ export class Profile extends DurableObject<Settings> {
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
     createFireTables(this.sql);
+    createArmTables(this.sql);
     this.stored = true;
   }
 
@@ -249,6 +298,7 @@ export class Profile extends DurableObject<Settings> {
     const columns = this.sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('events')").toArray();
     if (!columns.some((c) => c.name === "source")) this.sql.exec("ALTER TABLE events ADD COLUMN source TEXT");
     createFireTables(this.sql);
+    createArmTables(this.sql);
   }
 
   private remember(e: StoredEvent): void {
@@ -274,18 +324,33 @@ export class Profile extends DurableObject<Settings> {
     this.setMeta("context", context);
   }
 
-  /** Adds what these events mean for each rule's statistics; never fails the ingest. */
-  private async countForStats(added: StoredEvent[], now: number): Promise<void> {
-    const byRule = new Map<string, StatDelta[]>();
-    for (const d of statDeltas(this.profile, added)) byRule.set(d.rule, [...(byRule.get(d.rule) ?? []), d]);
-    const day = new Date(now).toISOString().slice(0, 10);
-    await Promise.all(
-      [...byRule].map(([rule, deltas]) =>
-        statsOf(this.env, rule)
-          .add(day, deltas)
-          .catch((error: unknown) => console.warn(`rujai: stats for ${rule} not counted:`, error)),
-      ),
-    );
+  /**
+   * Adds what these events mean for each arm's results to this visitor's Stats shard; never
+   * fails the ingest. Arms of rules no longer known are forgotten after 90 days unseen.
+   */
+  private async countForStats(added: StoredEvent[]): Promise<void> {
+    try {
+      const rules = await currentRules(this.env);
+      const impressions = this.profile.byType.get("impression") ?? [];
+      const { deltas, changed } = attribute(this.arms, impressions, added, rules.goalOf);
+      storeArms(this.sql, changed);
+      const triggers = new Set((rules.document.triggers ?? []).map((t) => `trigger:${t.id}`));
+      pruneArms(this.sql, this.arms, (rule) => rules.known.has(rule) || triggers.has(rule), Date.now());
+      if (deltas.length) await shardOf(this.env, this.visitorId()).add(deltas);
+    } catch (error) {
+      console.warn("rujai: results not counted:", error);
+    }
+  }
+
+  /** What the shadow draft would have shown on this page; counted in the visitor's shard. */
+  private async countShadow(input: ExposureInput): Promise<void> {
+    try {
+      const draft = (await currentRules(this.env)).shadow;
+      const rows = draft ? shadowRows(this.sql, draft, this.profile, input, this.visitorId()) : null;
+      if (draft && rows?.length) await shardOf(this.env, this.visitorId()).addShadow(draft.version, rows);
+    } catch (error) {
+      console.warn("rujai: shadow not counted:", error);
+    }
   }
 
   /** The retention plan at `now` (core/retention.ts), with its trim applied. */
@@ -377,7 +442,7 @@ export class Profile extends DurableObject<Settings> {
       this.remember(e);
       exposures.push(e);
     }
-    if (exposures.length) this.ctx.waitUntil(this.countForStats(exposures, now));
+    if (exposures.length) this.ctx.waitUntil(this.countForStats(exposures));
   }
 
   /** Whether trigger `id`'s `unless` condition holds now (compiled once per rules version). */

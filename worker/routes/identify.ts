@@ -48,7 +48,8 @@ export const identify = new Hono<{ Bindings: Settings }>().post("/identify", sam
   // Only an anonymous profile merges: on a shared device, another user's profile stays theirs.
   if (current && anonymous && anonymous.userId === null) {
     // Copy first, erase after: a failure in between leaves both, never neither.
-    const { events, traits: earlier, context } = anonymous;
+    const { events, traits: earlier, context, arms } = anonymous;
+    if (arms.length) await user.adoptArms(arms);
     if (events.length) await user.ingest(events, context, now, true);
     await user.identify(claims.userId, { ...earlier, ...claims.traits });
     await current.erase();

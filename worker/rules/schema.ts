@@ -11,6 +11,12 @@ export const DURATION = /^[1-9][0-9]{0,5}(s|m|h|d)$/;
 const HHMM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
+/** A duration's length in days (for bounds; the format is checked by DURATION). */
+function durationDays(text: string): number {
+  const n = Number(text.slice(0, -1));
+  return n / ({ s: 86_400, m: 1_440, h: 24, d: 1 }[text.slice(-1)] ?? 1);
+}
+
 const Name = z.string().regex(NAME, "use lowercase letters, digits, '-' or '_' (max 64)");
 const Duration = z.string().regex(DURATION, 'a duration like "30m", "24h" or "7d"');
 const EventType = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "an event name like \"view_item\"");
@@ -168,6 +174,19 @@ export const Schedule = z
   })
   .refine((s) => Object.keys(s).length > 0, "give at least one of from, until, days, hours")
   .refine((s) => !s.from || !s.until || s.from <= s.until, "from must not be after until");
+/** The longest a goal may wait after an exposure: events are kept 90 days. */
+export const MAX_GOAL_DAYS = 90;
+/**
+ * What counts as a conversion for a rule's or trigger's results against its holdout: an event
+ * (optionally filtered) within `within` after an exposure. Default: a purchase within 7 days.
+ */
+export const Goal = z.strictObject({
+  event: EventType,
+  where: Where.optional(),
+  within: Duration.refine((d) => durationDays(d) <= MAX_GOAL_DAYS, `at most ${MAX_GOAL_DAYS} days (events are kept that long)`).optional(),
+});
+export const DEFAULT_GOAL = { event: "purchase", within: "7d" } as const satisfies z.infer<typeof Goal>;
+
 export const Variant = z.strictObject({
   id: Name,
   html: Html,
@@ -187,6 +206,8 @@ export const SlotRule = z
     schedule: Schedule.optional(),
     /** At most this many impressions of the rule per visitor in any 24 hours. */
     frequencyCap: z.strictObject({ perDay: z.number().int().min(1).max(100) }).optional(),
+    /** What counts as a conversion for this rule's results (default: a purchase within 7 days). */
+    goal: Goal.optional(),
   })
   .refine((r) => (r.html === undefined) !== (r.variants === undefined), {
     message: "give either html or variants (exactly one)",
@@ -237,6 +258,8 @@ export const Trigger = z
     message: z.strictObject({ text: z.string().min(1).max(5000) }).optional(),
     /** JSON for webhooks; placeholders in strings are filled as JSON string content. */
     payload: Payload.optional(),
+    /** What counts as a conversion for this trigger's results (default: a purchase within 7 days). */
+    goal: Goal.optional(),
   })
   .refine((t) => t.message !== undefined || t.payload !== undefined, { message: "give a message or a payload" });
 
@@ -278,6 +301,7 @@ export type RulesDocument = z.infer<typeof RulesDocument>;
 export type Segment = z.infer<typeof Segment>;
 export type SlotRule = z.infer<typeof SlotRule>;
 export type Trigger = z.infer<typeof Trigger>;
+export type Goal = z.infer<typeof Goal>;
 export type Destination = z.infer<typeof Destination>;
 export type Variant = z.infer<typeof Variant>;
 export type CountCondition = z.infer<typeof CountCondition>;

@@ -11,11 +11,14 @@ import { knownRules, type RecentRules } from "../core/known-rules";
 export const RULES_KEY = "rules";
 /** Rules that served in the last 30 days (core/known-rules.ts), written by every save. */
 export const RECENT_RULES_KEY = "rules:recent";
+/** A draft in shadow mode (admin/shadow.ts): evaluated on live traffic, never rendered. */
+export const SHADOW_KEY = "rules:shadow";
 const DEFAULT_REFRESH_MS = 5_000;
 
 interface Cached {
   text: string | null;
   recent: string | null;
+  shadowText: string | null;
   rules: CompiledRules;
   checkedAt: number;
 }
@@ -42,26 +45,35 @@ export function currentRules(env: RulesSource, now = Date.now()): Promise<Compil
 }
 
 async function refresh(kv: KVNamespace, now: number): Promise<CompiledRules> {
-  const [text, recent] = await Promise.all([kv.get(RULES_KEY), kv.get(RECENT_RULES_KEY)]);
-  if (cached && cached.text === text && cached.recent === recent) {
+  const [text, recent, shadowText] = await Promise.all([kv.get(RULES_KEY), kv.get(RECENT_RULES_KEY), kv.get(SHADOW_KEY)]);
+  if (cached && cached.text === text && cached.recent === recent && cached.shadowText === shadowText) {
     cached.checkedAt = now;
     return cached.rules;
   }
   const previous = cached?.rules ?? EMPTY;
+  const shadow = await compileShadow(shadowText);
   if (text === null) {
-    cached = { text, recent, rules: EMPTY, checkedAt: now };
-    return EMPTY;
+    const rules = shadow ? { ...EMPTY, shadow } : EMPTY;
+    cached = { text, recent, shadowText, rules, checkedAt: now };
+    return rules;
   }
   const result = validateRulesText(text);
   if (!result.ok) {
     console.warn(`rujai: KV "rules" is invalid, serving version ${previous.version}`, result.errors.slice(0, 5));
-    cached = { text, recent, rules: previous, checkedAt: now };
+    cached = { text, recent, shadowText, rules: previous, checkedAt: now };
     return previous;
   }
   const compiled = compileRules(result.document, await versionOf(text));
-  const rules = { ...compiled, known: knownRules(result.document, parseRecent(recent), now) };
-  cached = { text, recent, rules, checkedAt: now };
+  const rules: CompiledRules = { ...compiled, known: knownRules(result.document, parseRecent(recent), now), ...(shadow ? { shadow } : {}) };
+  cached = { text, recent, shadowText, rules, checkedAt: now };
   return rules;
+}
+
+/** The shadow draft, compiled; none when absent or (never saved so, but KV is KV) invalid. */
+async function compileShadow(text: string | null): Promise<CompiledRules | undefined> {
+  if (text === null) return undefined;
+  const result = validateRulesText(text);
+  return result.ok ? compileRules(result.document, await versionOf(text)) : undefined;
 }
 
 export function parseRecent(text: string | null): RecentRules {

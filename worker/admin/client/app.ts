@@ -2,7 +2,7 @@
  * The admin page's behaviour (served as {base}/admin/app.js): sign in with the admin token,
  * edit the rules in CodeMirror with schema completion and live validation from the server,
  * read segments and rules in plain language, preview the shop as a chosen profile and time
- * beside the default, and roll back to any saved version.
+ * beside the default, roll back to any saved version, and read results (results.ts).
  */
 import { EditorView, basicSetup } from "codemirror";
 import { json, jsonParseLinter } from "@codemirror/lang-json";
@@ -11,6 +11,7 @@ import { schemaCompletion } from "./schema-complete";
 import { rangeOf } from "./json-tree";
 import { downloadCsv, loadAudiences, loadTop } from "./audiences";
 import { loadMessages, retryDelivery, sendTest } from "./messages";
+import { bindResults, loadResults, loadShadow } from "./results";
 
 const base = document.body.dataset.base ?? "/rujai";
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -38,7 +39,7 @@ function tab(name: string) {
   document.querySelectorAll<HTMLElement>("[data-tab]").forEach((t) => t.classList.toggle("active", t.dataset.tab === name));
   document.querySelectorAll<HTMLElement>("[data-panel]").forEach((p) => (p.hidden = p.dataset.panel !== name));
   if (name === "history") void loadHistory();
-  if (name === "stats") void loadStats();
+  if (name === "stats") void loadResults(api).then(() => loadShadow(api));
   if (name === "audiences") void loadAudiences(api);
   if (name === "messages") void loadMessages(api);
 }
@@ -215,41 +216,6 @@ async function rollback(version: string) {
   await loadHistory();
 }
 
-// ── Results ───────────────────────────────────────────────────────────────────────────────
-type VariantStats = { variant: string; visitors: number; impressions: number; clicks: number; conversions: number; revenue: number };
-type Uplift = { variant: string; relative: number | null; z: number | null; significant: boolean };
-const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}%` : "—");
-
-interface Comparison {
-  variant: string;
-  verdict?: string;
-  difference: number;
-  differenceInterval: [number, number];
-  needed: number | null;
-}
-
-async function loadStats() {
-  const res = await api("/stats?days=30");
-  const body = (await res.json()) as {
-    slots: Array<{ slot: string; rules: Array<{ rule: string; variants: VariantStats[]; uplift: Uplift[]; comparisons: Comparison[] }> }>;
-  };
-  const rows = body.slots.flatMap((s) =>
-    s.rules.flatMap((r) =>
-      (r.variants.length ? r.variants : [{ variant: "—", visitors: 0, impressions: 0, clicks: 0, conversions: 0, revenue: 0 }]).map((v) => {
-        const c = r.comparisons?.find((x) => x.variant === v.variant);
-        const points = (d: number) => `${d >= 0 ? "+" : ""}${(d * 100).toFixed(1)}`;
-        const uplift = !c?.verdict
-          ? "—"
-          : `<span class="${c.verdict === "better than the holdout" ? "sig" : "nosig"}">${esc(c.verdict)}</span><br>${points(c.difference)} points (95% ${points(c.differenceInterval[0])} to ${points(c.differenceInterval[1])})${
-              c.needed ? `<br><span class="change">${c.needed.toLocaleString()} visitors per arm detect a 10% change</span>` : ""
-            }`;
-        return `<tr><td>${esc(s.slot)} · <code>${esc(r.rule)}</code></td><td>${esc(v.variant)}</td><td>${v.visitors}</td><td>${v.impressions}</td><td>${v.clicks} (${pct(v.clicks, v.impressions)})</td><td>${v.conversions} (${pct(v.conversions, v.visitors)})</td><td>${v.revenue.toLocaleString()}</td><td>${uplift}</td></tr>`;
-      }),
-    ),
-  );
-  $("stats").innerHTML = rows.join("") || `<tr><td colspan="8">No rules yet.</td></tr>`;
-}
-
 // ── Start ─────────────────────────────────────────────────────────────────────────────────
 async function start() {
   const schema = await (await fetch(`${base}/rules.schema.json`)).json();
@@ -304,6 +270,7 @@ async function start() {
     if (button?.dataset.test) $("test-result").textContent = await sendTest(api, button.dataset.test);
   });
   $("top-by").addEventListener("change", () => void loadTop(api));
+  bindResults(api, () => editor.state.doc.toString());
   $("history").addEventListener("click", (e) => {
     const version = (e.target as HTMLElement).closest<HTMLElement>(".rollback")?.dataset.version;
     if (version) void rollback(version);

@@ -5,6 +5,7 @@
  */
 import uPlot from "uplot";
 import uPlotCss from "uplot/dist/uPlot.min.css";
+import { download } from "./download";
 
 type Api = (path: string, init?: RequestInit) => Promise<Response>;
 interface Segment {
@@ -31,12 +32,16 @@ const $ = (id: string) => document.getElementById(id)!;
 const COLORS = ["#e2572b", "#1f7a4d", "#3b5bdb", "#8a5a00", "#9c36b5", "#0b7285", "#c2255c", "#5c940d"];
 let chart: uPlot | undefined;
 
+/** uPlot's stylesheet, once per page (the Audiences and Results charts share it). */
+export function chartStyles(): void {
+  if (document.getElementById("uplot-css")) return;
+  const style = document.head.appendChild(document.createElement("style"));
+  style.id = "uplot-css";
+  style.textContent = uPlotCss;
+}
+
 export async function loadAudiences(api: Api): Promise<void> {
-  if (!document.getElementById("uplot-css")) {
-    const style = document.head.appendChild(document.createElement("style"));
-    style.id = "uplot-css";
-    style.textContent = uPlotCss;
-  }
+  chartStyles();
   const res = await api("/audiences");
   if (!res.ok) {
     $("audience-total").textContent = `The audience index could not be read (${res.status}).`;
@@ -117,14 +122,4 @@ export async function loadTop(api: Api): Promise<void> {
     .join("");
 }
 
-/** The export needs the admin token, so it is fetched and handed to the browser as a file. */
-export async function downloadCsv(api: Api, segment: string): Promise<void> {
-  const res = await api(`/audiences/${encodeURIComponent(segment)}/export.csv`);
-  const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? `${segment}.csv`;
-  const url = URL.createObjectURL(await res.blob());
-  const a = Object.assign(document.createElement("a"), { href: url, download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+export const downloadCsv = (api: Api, segment: string) => download(api, `/audiences/${encodeURIComponent(segment)}/export.csv`, `${segment}.csv`);

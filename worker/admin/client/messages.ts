@@ -25,15 +25,17 @@ export async function loadMessages(api: Api): Promise<void> {
   const { deliveries, triggers, results } = (await deliveriesRes.json()) as {
     deliveries: Delivery[];
     triggers: Record<string, Record<string, number>>;
-    results: Record<string, { variants: Array<{ variant: string; visitors: number; conversions: number }>; uplift: Array<{ relative: number | null; significant: boolean }> }>;
+    results: Record<string, { variants: Array<{ variant: string; visitors: number; converters: number }>; comparisons: Array<{ conversion: { verdict: string; difference: number; differenceInterval: [number, number] } | null }> }>;
   };
   const rate = (id: string, variant: string) => {
     const arm = results[id]?.variants.find((v) => v.variant === variant);
-    return arm?.visitors ? `${((100 * arm.conversions) / arm.visitors).toFixed(1)}% of ${arm.visitors}` : "—";
+    return arm?.visitors ? `${((100 * arm.converters) / arm.visitors).toFixed(1)}% of ${arm.visitors}` : "—";
   };
+  // The same method as slot rules (Newcombe's interval for the difference in rates).
   const uplift = (id: string) => {
-    const u = results[id]?.uplift[0];
-    return u?.relative == null ? "not enough data" : `${u.relative >= 0 ? "+" : ""}${Math.round(u.relative * 100)}%${u.significant ? " (significant)" : ""}`;
+    const c = results[id]?.comparisons[0]?.conversion;
+    const points = (d: number) => `${d >= 0 ? "+" : ""}${(d * 100).toFixed(1)}`;
+    return c ? `${c.verdict}: ${points(c.difference)} points (95% ${points(c.differenceInterval[0])} to ${points(c.differenceInterval[1])})` : "not enough data";
   };
   const { document: doc } = (await rulesRes.json()) as { document: { triggers?: Array<{ id: string; to: string }>; destinations?: Record<string, { type: string }> } | null };
   const ids = [...new Set([...(doc?.triggers ?? []).map((t) => t.id), ...Object.keys(triggers)])];
