@@ -55,6 +55,10 @@ describe("real answers match the description", () => {
     await expectShape(await admin("/rules/validate", { method: "POST", body: JSON.stringify({ segments: { x: { when: { idleFor: "soon" } } } }) }), S.RuleErrors, 400);
     await expectShape(await admin("/rules/history"), S.History);
     await expectShape(await admin("/stats?days=7"), S.Stats);
+    await expectShape(await admin("/stats?days=0"), S.ErrorBody, 400);
+    await expectShape(await admin("/shadow", { method: "PUT", body: JSON.stringify(shopRules) }), S.ShadowStarted);
+    await expectShape(await admin("/shadow"), S.ShadowReport);
+    await expectShape(await admin("/shadow", { method: "DELETE" }), S.ShadowReport);
     await expectShape(await admin("/audiences"), S.AudienceList);
     await expectShape(await admin("/audiences/top?by=intent&n=5"), S.TopResult);
     await expectShape(await admin("/audiences/sneaker-fans?limit=5"), S.MembersPage);

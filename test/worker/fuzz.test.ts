@@ -127,6 +127,8 @@ describe("no endpoint answers 5xx, whatever it is sent", () => {
       fc.record({ path: oddText }).map((v) => ["POST", "/preview/page", JSON.stringify(v)] as const),
       anyJson.map((v) => ["POST", "/rules/rollback", JSON.stringify(v) ?? "null"] as const),
       urlText.map((t) => ["GET", `/stats?days=${encodeURIComponent(t)}`, undefined] as const),
+      urlText.map((t) => ["GET", `/stats/export.csv?days=${encodeURIComponent(t)}`, undefined] as const),
+      anyJson.map((v) => ["PUT", "/shadow", JSON.stringify(v) ?? "null"] as const),
       urlText.map((t) => ["GET", `/rules/history/${encodeURIComponent(t)}`, undefined] as const),
       fc.tuple(urlText, urlText, urlText).map(([seg, q, c]) => ["GET", `/audiences/${encodeURIComponent(seg)}?order=${encodeURIComponent(q)}&limit=${encodeURIComponent(q)}&cursor=${encodeURIComponent(c)}`, undefined] as const),
       fc.tuple(urlText, urlText).map(([by, n]) => ["GET", `/audiences/top?by=${encodeURIComponent(by)}&n=${encodeURIComponent(n)}&segment=${encodeURIComponent(by)}`, undefined] as const),
@@ -135,9 +137,13 @@ describe("no endpoint answers 5xx, whatever it is sent", () => {
     await fc.assert(
       fc.asyncProperty(calls, async ([m, p, body]) => {
         const before = await testEnv.RULES.get("rules");
+        const shadowBefore = await testEnv.RULES.get("rules:shadow");
         const res = await send(m, `/rujai/admin${p}`, body, { authorization: "Bearer test-admin-token", "content-type": "application/json" });
         expect(res.status).toBeLessThan(500);
-        if (m === "PUT" && res.status >= 400) expect(await testEnv.RULES.get("rules")).toBe(before);
+        if (m === "PUT" && res.status >= 400) {
+          expect(await testEnv.RULES.get("rules")).toBe(before);
+          expect(await testEnv.RULES.get("rules:shadow")).toBe(shadowBefore);
+        }
       }),
       { numRuns: RUNS * 2 },
     );

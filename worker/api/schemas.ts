@@ -74,4 +74,40 @@ export const Deliveries = z.object({
   results: z.record(z.string(), z.unknown()),
 });
 export const Queued = z.object({ queued: z.string() });
-export const Stats = z.object({ from: z.string(), days: z.number(), slots: z.array(z.unknown()) });
+const Counts = { visitors: z.number(), impressions: z.number(), clicks: z.number(), conversions: z.number(), converters: z.number(), revenue: z.number(), revenueSquares: z.number() };
+const Pair = z.tuple([z.number(), z.number()]);
+const Difference = { difference: z.number(), differenceInterval: Pair, relative: z.number().nullable(), relativeInterval: Pair.nullable() };
+export const RuleResults = z.object({
+  variants: z.array(z.object({ variant: z.string(), ...Counts, rate: z.number().nullable(), revenuePerVisitor: z.number().nullable() })),
+  comparisons: z.array(
+    z.object({
+      variant: z.string(),
+      conversion: z.object({ rate: z.number(), holdoutRate: z.number(), ...Difference, needed: z.number().nullable(), verdict: z.string() }).nullable(),
+      revenue: z.object({ perVisitor: z.number(), holdoutPerVisitor: z.number(), ...Difference }).nullable(),
+    }),
+  ),
+  series: z.array(z.object({ day: z.string(), arms: z.record(z.string(), z.object({ visitors: z.number(), converters: z.number(), rate: z.number().nullable(), low: z.number().nullable(), high: z.number().nullable() })) })),
+});
+const Goal = z.object({ event: z.string(), within: z.string().optional(), where: z.record(z.string(), z.unknown()).optional() });
+export const Stats = z.object({
+  from: z.string(),
+  to: z.string(),
+  days: z.number(),
+  minEffect: z.number(),
+  methods: z.object({ conversion: z.string(), revenue: z.string(), peeking: z.string() }),
+  slots: z.array(z.object({ slot: z.string(), rules: z.array(RuleResults.extend({ rule: z.string(), holdout: z.number(), goal: Goal })) })),
+});
+export const ShadowStarted = z.object({ version: z.string(), started: z.number(), author: z.string() });
+export const ShadowReport = z.union([
+  z.object({ active: z.literal(false) }),
+  z.object({
+    active: z.literal(true),
+    version: z.string(),
+    started: z.number().nullable(),
+    author: z.string().nullable(),
+    document: z.unknown(),
+    segments: z.array(z.object({ segment: z.string(), visitors: z.number(), pages: z.number() })),
+    wins: z.array(z.object({ slot: z.string(), rule: z.string(), variant: z.string(), visitors: z.number(), impressions: z.number() })),
+    takes: z.array(z.object({ slot: z.string(), from: z.string(), to: z.string(), visitors: z.number(), impressions: z.number() })),
+  }),
+]);
