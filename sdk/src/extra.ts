@@ -40,8 +40,7 @@ export async function identify(r: Core, token: string): Promise<boolean> {
 }
 
 export async function reset(r: Core): Promise<void> {
-  r.clear();
-  await post(r, "/reset", {});
+  await r.clear();
 }
 
 /** GA4 `dataLayer.push({event, ecommerce})` and gtag's `dataLayer.push(arguments)`, past and future. */

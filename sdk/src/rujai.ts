@@ -39,8 +39,8 @@ export interface Core {
   consent(state: Consent): void;
   /** Sends what is queued now. */
   flush(): Promise<void>;
-  /** Drops every queued event, in memory and in IndexedDB. */
-  clear(): void;
+  /** Drops every queued event, in memory and in IndexedDB, and has the worker forget this browser's ids. */
+  clear(): Promise<unknown>;
   /** Reports a swallowed fault to `onError`. */
   report(error: unknown): void;
   base: string;
@@ -172,7 +172,7 @@ export function core(options: Options = {}): Core {
   }
 
   // randomUUID needs a secure context; elsewhere time + randomness is unique enough per visitor.
-  const uuid = () => crypto.randomUUID?.() ?? Date.now().toString(36) + Math.random().toString(36).slice(2);
+  const uuid = () => crypto.randomUUID?.() ?? Math.random().toString(36).slice(2) + Date.now();
 
   function track(type: string, props?: Props): void {
     if (consent === "denied") return;
@@ -208,6 +208,7 @@ export function core(options: Options = {}): Core {
   const clear = () => {
     memory = [];
     void edit(() => ({}));
+    return fetch(base + "/reset", { method: "POST" }).catch(report);
   };
 
   const api: Core = {
@@ -220,7 +221,9 @@ export function core(options: Options = {}): Core {
     consent(state) {
       consent = state;
       if (state === "granted") void persist(memory).then(flush);
-      else if (state === "denied") clear();
+      // Withdrawn: the queue is dropped and the worker forgets this browser's ids, so no
+      // later page records anything for it (the edge records known visitors' exposures).
+      else if (state === "denied") void clear();
     },
   };
   if (consent === "granted") schedule(0);

@@ -204,6 +204,15 @@ describe("consent and privacy", () => {
     expect(await stored()).toEqual([]);
   });
 
+  it("consent withdrawn: the worker is asked to forget this browser's ids, so pages record nothing more", async () => {
+    const net = network();
+    const r = core({ base: net.base });
+    r.consent("denied");
+    await tick(10);
+    const calls = (globalThis.fetch as unknown as { mock: { calls: Array<[string, RequestInit]> } }).mock.calls;
+    expect(calls.map(([url, init]) => `${init.method} ${url}`)).toContain(`POST ${net.base}/reset`);
+  });
+
   it("Global Privacy Control: nothing is stored and nothing is sent", async () => {
     Object.defineProperty(navigator, "globalPrivacyControl", { configurable: true, value: true });
     const net = network();
