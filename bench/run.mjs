@@ -64,9 +64,11 @@ const targets = [
   await start("pass-through", { scriptPath: "bench/targets/passthrough.js" }),
   await start("floor", { scriptPath: "bench/targets/floor.js" }),
   await start("rujai", rujaiOptions(ORIGIN)),
+  // The same worker with exposures left to the browser's SDK: what recording them at the edge costs.
+  await start("rujai, no edge exposures", rujaiOptions(ORIGIN, { EXPOSURES: "browser" })),
 ];
 const rujai = targets[2];
-await (await rujai.mf.getKVNamespace("RULES")).put("rules", rules);
+for (const t of targets.slice(2)) await (await t.mf.getKVNamespace("RULES")).put("rules", rules);
 
 // A returning sneaker fan outside the holdout: the page request asks the Profile DO.
 const { bucket } = await import("./.build/hash.mjs").catch(async () => {
@@ -148,6 +150,11 @@ for (const [size, byTarget] of Object.entries(results)) {
         (r.skipped ? ` (${r.skipped} pages not personalized)` : ""),
     );
   }
+}
+for (const [size, byTarget] of Object.entries(results)) {
+  const on = byTarget.rujai;
+  const off = byTarget["rujai, no edge exposures"];
+  console.log(`\nExposure recording at the edge, ${size}: ${fmt(on.rps / off.rps, 2)}× the req/s and ${fmt(on.cpu / off.cpu, 2)}× the CPU per page of the same worker without it`);
 }
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/latest.json", JSON.stringify({ date: new Date().toISOString(), sdk, stall, results }, null, 2));

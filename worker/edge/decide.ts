@@ -26,6 +26,8 @@ export interface Decision {
   snapshotCookie?: string;
   /** A slot shows a rule with a frequency cap: the snapshot must not outlive this exposure. */
   capped?: boolean;
+  /** The rules with a frequency cap (every exposure of theirs is recorded). */
+  cappedRules?: ReadonlySet<string>;
   /** The version of a draft in shadow mode, when one is running. */
   shadowVersion?: string;
 }
@@ -81,7 +83,7 @@ export async function decide(
     vars,
     source,
     ...(cookie ? { snapshotCookie: cookie } : {}),
-    ...(capped ? { capped } : {}),
+    ...(capped ? { capped, cappedRules: rules.capped } : {}),
     ...shadow,
   };
 }

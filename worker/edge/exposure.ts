@@ -4,6 +4,11 @@
  * script running, bots never count and impressions name only rules that exist. Only for a
  * known visitor (signed cookie) who allows storage; never in the page's way (waitUntil).
  * With a draft in shadow mode, every page of a known visitor reports its slots for it too.
+ *
+ * An arm is recorded once per visitor per UTC day (remembered in this isolate): results need
+ * a visitor's first exposure and one exposure a day to open the goal's window, not a Durable
+ * Object write per page — which, measured, cost more than half the page path's throughput.
+ * A rule with a frequency cap is recorded on every page: the cap counts them.
  */
 import type { Decision } from "./decide";
 import { profileOf } from "./decide";
@@ -23,6 +28,20 @@ export interface SlotObserver {
 }
 
 const MAX_SLOTS = 50;
+const MAX_REMEMBERED = 20_000;
+/** "<visitor>\0<rule>\0<variant>\0<day>" recorded from this isolate. Bounded. */
+const recorded = new Set<string>();
+
+/** Whether this arm still needs recording today; remembers that it is being recorded. */
+function firstToday(visitorId: string, shown: Shown, now: number): boolean {
+  const key = `${visitorId}\u0000${shown.rule}\u0000${shown.variant}\u0000${Math.floor(now / 86_400_000)}`;
+  if (recorded.has(key)) return false;
+  if (recorded.size >= MAX_REMEMBERED) recorded.clear();
+  recorded.add(key);
+  return true;
+}
+
+const NONE: ReadonlySet<string> = new Set();
 
 export const exposuresAtEdge = (env: Settings) => env.EXPOSURES !== "browser";
 
@@ -32,12 +51,15 @@ export function exposureRecorder(env: Settings, ctx: ExecutionContext, request: 
   if (!decision.slots.size && !shadow) return undefined;
   const slots: string[] = [];
   const exposures: Shown[] = [];
+  const capped = decision.cappedRules ?? NONE;
   return {
     slot(name, shown) {
       if (slots.length >= MAX_SLOTS || slots.includes(name)) return;
       slots.push(name);
       const d = decision.slots.get(name);
-      if (d && shown) exposures.push({ slot: name, rule: d.rule, variant: d.variant });
+      if (!d || !shown) return;
+      const arm = { slot: name, rule: d.rule, variant: d.variant };
+      if (capped.has(d.rule) || firstToday(visitor.id, arm, now)) exposures.push(arm);
     },
     end() {
       if (!exposures.length && !(shadow && slots.length)) return;

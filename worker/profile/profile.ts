@@ -138,6 +138,7 @@ export class Profile extends DurableObject<Settings> {
    */
   async expose(input: ExposureInput): Promise<void> {
     const added: StoredEvent[] = [];
+    const wasStored = this.stored;
     if (input.exposures.length) {
       this.createTables();
       for (const x of input.exposures) {
@@ -151,8 +152,8 @@ export class Profile extends DurableObject<Settings> {
     }
     if (added.length) await this.countForStats(added);
     if (input.shadow) await this.countShadow(input);
-    // A profile the edge alone wrote to still gets its trim and its erasure alarm.
-    if (added.length && (await this.ctx.storage.getAlarm()) === null) await this.reevaluate(input.at);
+    // A profile the edge alone wrote to still gets its erasure alarm; others keep theirs and are trimmed.
+    if (added.length && !wasStored) await this.reevaluate(input.at);
     else if (added.length) this.plan(Number.POSITIVE_INFINITY, input.at);
   }
 
