@@ -17,10 +17,10 @@ const base = inject("edgeUrl");
 const TOKEN = "browser-admin-token"; // test/browser/local-edge.ts
 const browser = browserForFile();
 
-/** A sneaker fan outside the demo's holdout, made through the events endpoint. */
-async function sneakerFan(): Promise<BrowserContext> {
+/** A sneaker fan outside the demo's holdout (or in it), made through the events endpoint. */
+async function sneakerFan(inHoldout = false): Promise<BrowserContext> {
   let id = crypto.randomUUID();
-  while (bucket(id, "sneakers-20:holdout") < 0.1) id = crypto.randomUUID();
+  while (bucket(id, "sneakers-20:holdout") < 0.1 !== inHoldout) id = crypto.randomUUID();
   const context = await browser().newContext();
   await context.addCookies([await visitorCookieFor(id, base)]);
   const now = Date.now();
@@ -103,19 +103,74 @@ describe("admin page", () => {
     await fan.close();
   });
 
-  it("shows what each rule achieved, per variant and against the holdout", async () => {
+  it("results: the chart draws the API's numbers, the CSV downloads them, and the shadow panel shows a draft's reach", async () => {
+    // Fans in the variant and in the holdout see the home page (the edge records the arm);
+    // half of each buy.
+    const fans = [...(await Promise.all([0, 1, 2, 3].map(() => sneakerFan()))), ...(await Promise.all([0, 1, 2, 3].map(() => sneakerFan(true))))];
+    for (const [i, fan] of fans.entries()) {
+      const home = await fan.newPage();
+      await home.goto(`${base}/`);
+      await home.close();
+      if (i % 2) continue;
+      const now = Date.now();
+      const purchase = { id: `buy-${crypto.randomUUID().slice(0, 12)}`, type: "purchase", ts: now, props: { transaction_id: `T${now}${i}`, value: 1200 } };
+      expect((await fan.request.post(`${base}/rujai/e`, { data: JSON.stringify({ sentAt: now, events: [purchase] }), headers: { "content-type": "text/plain" } })).ok()).toBe(true);
+    }
+    type Stats = { slots: Array<{ rules: Array<{ rule: string; variants: Array<{ variant: string; visitors: number; converters: number }>; series: Array<{ arms: Record<string, { rate: number | null }> }> }> }> };
+    const api = async <T>(path: string, init: RequestInit = {}) => (await (await fetch(`${base}/rujai/admin${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}` } })).json()) as T;
+    const rule = await eventually(async () => {
+      const r = (await api<Stats>("/stats?days=30")).slots.flatMap((s) => s.rules).find((x) => x.rule === "sneakers-20");
+      const converters = r?.variants.reduce((n, v) => n + v.converters, 0) ?? 0;
+      const holdout = r?.variants.find((v) => v.variant === "holdout")?.visitors ?? 0;
+      return converters >= 4 && holdout >= 4 && r;
+    });
+
+    const { context, page } = await signedIn("Nok");
+    await page.click('[data-tab="stats"]');
+    await page.selectOption("#chart-rule", "sneakers-20");
+    await page.waitForSelector('#results-chart[data-rule="sneakers-20"] .uplot canvas');
+    const stats = await api<Stats>("/stats?days=30");
+    const now = stats.slots.flatMap((s) => s.rules).find((x) => x.rule === "sneakers-20")!;
+    for (const v of now.variants) {
+      expect(await page.locator(`tr[data-rule="sneakers-20"][data-variant="${v.variant}"] [data-visitors]`).textContent()).toBe(v.visitors.toLocaleString("en-US"));
+    }
+    // Point at today's end of the chart: uPlot's legend shows each arm's rate there, as the API has it.
+    const over = page.locator("#results-chart .u-over");
+    const box = (await over.boundingBox())!;
+    await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2);
+    const legend = await page.locator("#results-chart .u-legend .u-series").allTextContents();
+    for (const v of now.variants) {
+      const rate = now.series.at(-1)!.arms[v.variant]!.rate!;
+      const shown = legend.find((l) => l.startsWith(v.variant) && !l.includes("95%"))!;
+      expect(Number(shown.slice(v.variant.length).replace(/[^0-9.]/g, ""))).toBeCloseTo(rate * 100, 1);
+    }
+    expect(legend.join(" ")).toContain("holdout 95% high");
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#results-csv")]);
+    expect(download.suggestedFilename()).toMatch(/^rujai-results-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
+    const rows = Papa.parse<Record<string, string>>(readFileSync((await download.path())!, "utf8").replace(/^\uFEFF/, ""), { header: true, skipEmptyLines: true }).data;
+    for (const v of now.variants) {
+      const sum = rows.filter((r) => r.rule === "sneakers-20" && r.variant === v.variant).reduce((n, r) => n + Number(r.visitors), 0);
+      expect(sum).toBe(v.visitors);
+    }
+
+    // The editor's document (the live rules) as a draft in shadow: a fan's page counts for it, nothing changes on the page.
+    await page.click("#shadow-start");
+    await expect.poll(() => page.locator("#shadow-status").textContent()).toContain("now runs in shadow");
     const fan = await sneakerFan();
     const home = await fan.newPage();
-    await home.goto(`${base}/`); // the SDK reports the hero's impression
-    const { context, page } = await signedIn();
-    await page.click('[data-tab="stats"]');
+    await home.goto(`${base}/`);
+    expect(await home.locator('[data-rujai-slot="hero"]').textContent()).toContain("New sneakers −20%");
     await expect.poll(async () => {
-      await page.click('[data-tab="stats"]');
-      return page.locator("#stats").textContent();
-      // The row reads "hero · sneakers-20", variant "a", then at least one visitor.
-    }, { timeout: 15_000 }).toMatch(/hero · sneakers-20a[1-9]/);
+      await page.click("#shadow-refresh");
+      return page.locator('[data-shadow-segment="sneaker-fans"] [data-visitors]').textContent({ timeout: 1_000 }).catch(() => "0");
+    }, { timeout: 15_000 }).toBe("1");
+    expect(await page.locator('[data-shadow-win="sneakers-20"] [data-impressions]').textContent()).toBe("1");
+    await page.click("#shadow-stop");
+    await expect.poll(() => page.locator("#shadow-report").textContent()).toContain("No draft in shadow");
+    await Promise.all([...fans, fan].map((f) => f.close()));
     await context.close();
-    await fan.close();
+    expect(rule.variants.map((v) => v.variant)).toEqual(["a", "holdout"]);
   });
 
   it("previews the shop as a sneaker fan at 18:00, beside the default", async () => {
@@ -141,10 +196,14 @@ describe("audiences tab", () => {
     for (let i = 0; i < 3; i++) await (await sneakerFan()).close();
     const api = async <T>(path: string) => (await (await fetch(`${base}/rujai/admin${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as T;
     type Sizes = { segments: Array<{ name: string; size: number }> };
+    // The index is eventually consistent (earlier tests' visitors may still be arriving): wait
+    // until it holds these fans and stays the same for a second.
     const sizes = await eventually(async () => {
       const body = await api<Sizes>("/audiences");
-      return (body.segments.find((s) => s.name === "sneaker-fans")?.size ?? 0) >= 3 && body;
-    });
+      await new Promise((r) => setTimeout(r, 1_000));
+      const again = await api<Sizes>("/audiences");
+      return JSON.stringify(body.segments) === JSON.stringify(again.segments) && (body.segments.find((s) => s.name === "sneaker-fans")?.size ?? 0) >= 3 && body;
+    }, 30_000);
 
     const { context, page } = await signedIn("Nok");
     await page.click('[data-tab="audiences"]');
