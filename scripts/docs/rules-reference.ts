@@ -5,7 +5,7 @@
  * admin page). `npm run docs` writes it; a test fails when the committed file drifts.
  */
 import { z } from "zod";
-import { CONDITION_KEYS, Destination, RulesDocument, SlotRule, Trigger } from "../../worker/rules/schema";
+import { CONDITION_KEYS, DEFAULT_GOAL, Destination, Goal, MAX_GOAL_DAYS, RulesDocument, SlotRule, Trigger } from "../../worker/rules/schema";
 import { describeCondition } from "../../worker/core/describe";
 import { KNOWN_MESSAGE_PLACEHOLDERS, KNOWN_PLACEHOLDERS } from "../../worker/core/template";
 import { RFM_GROUPS } from "../../worker/core/scores";
@@ -86,6 +86,14 @@ export function rulesReference(): string {
     fieldsTable(jsonSchema(Trigger), defs),
     "",
     `Placeholders in \`message.text\` and \`payload\` strings: ${KNOWN_MESSAGE_PLACEHOLDERS} — filled as text (payloads are then serialized as JSON).`,
+    "",
+    "## Goals",
+    "",
+    "A slot rule's or trigger's `goal`: what counts as a conversion in its results against the holdout —",
+    `an event (with \`where\` filters, \`source\` included) within \`within\` after the visitor was shown the rule (at most ${MAX_GOAL_DAYS} days).`,
+    `Default: \`${JSON.stringify(DEFAULT_GOAL)}\`. Its \`value\` prop, when a number, is the revenue.`,
+    "",
+    fieldsTable(jsonSchema(Goal), defs),
     "",
     "## Destinations",
     "",

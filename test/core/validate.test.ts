@@ -77,6 +77,14 @@ describe("rules validation", () => {
     });
   });
 
+  it("a goal names an event and a window of at most 90 days (events are kept that long)", () => {
+    const rule = (goal: unknown) => ({ segments: {}, slots: { hero: [{ id: "x", show: { days: ["mon"] }, html: "hi", goal }] } });
+    expect(validateRules(rule({ event: "sign_up", within: "1d", where: { source: "server" } }))).toMatchObject({ ok: true });
+    const r = validateRules(rule({ event: "purchase", within: "120d" }));
+    expect(r).toMatchObject({ ok: false, errors: [{ path: "$.slots.hero[0].goal.within", message: "at most 90 days (events are kept that long)" }] });
+    const bad = validateRules(rule({ within: "7d" }));
+    expect(bad.ok ? [] : bad.errors.map((e) => e.path)).toContain("$.slots.hero[0].goal.event");
+  });
   it("names unknown fields", () => {
     const r = validateRules({ segments: {}, slots: {}, slotz: {} });
     expect(r).toEqual({ ok: false, errors: [{ path: "$.slotz", message: 'unknown field "slotz"' }] });

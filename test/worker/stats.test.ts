@@ -137,6 +137,26 @@ describe("results against the holdout", () => {
     expect(rule.variants[0]).toMatchObject({ variant: "a", visitors: 3, converters: 2, revenue: 0 });
   });
 
+  it("the script's impression counts only for an arm the edge has not recorded (a page before the cookie)", async () => {
+    await putRules({
+      segments: { everyone: { when: { not: { count: { event: "never" } } } } },
+      slots: { hero: [{ id: "promo-z", show: "everyone", holdout: 0.5, variants: [{ id: "a", html: "A" }] }] },
+    });
+    const [v] = visitorsIn("a", 1, "promo-z");
+    const seen = () => event("impression", { slot: "hero", rule: "promo-z", variant: "a" });
+    // The first page was served before the cookie: only the script can tell.
+    expect(await (await sendEvents(v, [seen()])).json()).toMatchObject({ kept: 1, duplicates: 0 });
+    await viewPage("/", v);
+    // From now on the edge has the arm: the script's report of it is a duplicate.
+    expect(await (await sendEvents(v, [seen()])).json()).toMatchObject({ kept: 0, duplicates: 1 });
+    const rule = await vi.waitFor(async () => {
+      const r = (await statsOf()).slots[0]!.rules[0]!;
+      if (r.variants[0]?.impressions !== 2) throw new Error(`not counted yet: ${JSON.stringify(r.variants)}`);
+      return r;
+    });
+    expect(rule.variants).toMatchObject([{ variant: "a", visitors: 1, impressions: 2 }]);
+  });
+
   it("shards add up exactly under concurrent writes", async () => {
     const shards = Number(testEnv.STATS_SHARDS);
     const day = new Date().toISOString().slice(0, 10);

@@ -239,6 +239,29 @@ describe("results against the holdout", () => {
     expect(arms.holdout).toMatchObject({ visitors: held.length, conversions: boughtHeld });
     expect(arms.sent).toMatchObject({ visitors: 20 - held.length, conversions: 10 - boughtHeld });
   });
+
+  it("a trigger's goal decides what converts: a sign-up within a day after the message, not a purchase", async () => {
+    const path = `/ok/${crypto.randomUUID()}`;
+    const id = `goal-${crypto.randomUUID().slice(0, 8)}`;
+    await putRules(rules(path, [{ id, on: { event: "add_to_cart" }, to: "crm", payload: { kind: "x" }, goal: { event: "sign_up", within: "1d" } }]));
+    const visitors = Array.from({ length: 4 }, newVisitor);
+    for (const [i, v] of visitors.entries()) {
+      await sendEvents(v, [event("add_to_cart", { item_id: "a" })]);
+      await sendEvents(v, [i < 3 ? event("sign_up", undefined, Date.now() + 1000) : event("purchase", { transaction_id: `G${i}`, value: 100 }, Date.now() + 1000)]);
+    }
+    const sent = await vi.waitFor(
+      async () => {
+        const res = await call(new Request("https://shop.test/rujai/admin/deliveries", { headers: { authorization: "Bearer test-admin-token" } }));
+        const b = (await res.json()) as { results: Record<string, { goal: unknown; variants: Array<{ variant: string; visitors: number; converters: number; revenue: number }> }> };
+        const arm = b.results[id]!.variants.find((a) => a.variant === "sent");
+        expect(arm?.converters).toBe(3);
+        expect(b.results[id]!.goal).toEqual({ event: "sign_up", within: "1d" });
+        return arm!;
+      },
+      { timeout: 10_000, interval: 200 },
+    );
+    expect(sent).toMatchObject({ visitors: 4, converters: 3, revenue: 0 });
+  });
 });
 
 describe("delivery", () => {

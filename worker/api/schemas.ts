@@ -39,6 +39,7 @@ export const MeResult = z.object({
   history: z.array(z.object({ name: z.string(), entered: z.number(), exited: z.number() })),
   events: z.array(z.unknown()),
   context: z.unknown(),
+  arms: z.array(z.object({ rule: z.string(), variant: z.string(), since: z.string(), converted: z.boolean() })).describe("the variants (or holdouts) shown to this visitor, for results"),
   storedBytes: z.number().optional(),
 });
 export const Erased = z.object({ erased: z.boolean() });

@@ -32,9 +32,12 @@ const MAX_REMEMBERED = 20_000;
 /** "<visitor>\0<rule>\0<variant>\0<day>" recorded from this isolate. Bounded. */
 const recorded = new Set<string>();
 
+const keyOf = (visitorId: string, shown: { rule: string; variant: string }, now: number) =>
+  `${visitorId}\u0000${shown.rule}\u0000${shown.variant}\u0000${Math.floor(now / 86_400_000)}`;
+
 /** Whether this arm still needs recording today; remembers that it is being recorded. */
 function firstToday(visitorId: string, shown: Shown, now: number): boolean {
-  const key = `${visitorId}\u0000${shown.rule}\u0000${shown.variant}\u0000${Math.floor(now / 86_400_000)}`;
+  const key = keyOf(visitorId, shown, now);
   if (recorded.has(key)) return false;
   if (recorded.size >= MAX_REMEMBERED) recorded.clear();
   recorded.add(key);
@@ -48,10 +51,14 @@ export const exposuresAtEdge = (env: Settings) => env.EXPOSURES !== "browser";
 export function exposureRecorder(env: Settings, ctx: ExecutionContext, request: Request, visitor: Visitor, decision: Decision | undefined, now: number): SlotObserver | undefined {
   if (!decision || !exposuresAtEdge(env) || visitor.isNew || !visitor.mayStore) return undefined;
   const shadow = decision.shadowVersion;
-  if (!decision.slots.size && !shadow) return undefined;
+  const capped = decision.cappedRules ?? NONE;
+  // Most pages show arms already recorded today: they get no observer at all, and the page
+  // path stays what it was without exposures.
+  let due = false;
+  for (const d of decision.slots.values()) due ||= capped.has(d.rule) || !recorded.has(keyOf(visitor.id, d, now));
+  if (!due && !shadow) return undefined;
   const slots: string[] = [];
   const exposures: Shown[] = [];
-  const capped = decision.cappedRules ?? NONE;
   return {
     slot(name, shown) {
       if (slots.length >= MAX_SLOTS || slots.includes(name)) return;

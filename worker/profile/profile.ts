@@ -102,14 +102,17 @@ export class Profile extends DurableObject<Settings> {
    * Stores new events (ignoring ids already kept) and re-evaluates segments at `now`.
    * `alreadyCounted` is for events moved from another profile (identify): their statistics
    * were counted when they first arrived. `context` is null for the backend's events, which
-   * say nothing about the visit.
+   * say nothing about the visit. With `exposuresAtEdge`, a browser's impression of an arm this
+   * visitor already has is the edge's exposure reported again (a duplicate); one of an arm
+   * they lack is a page the edge could not attribute (before the cookie), and is kept.
    */
-  async ingest(events: StoredEvent[], context: VisitContext | null, now = Date.now(), alreadyCounted = false): Promise<IngestOutcome> {
+  async ingest(events: StoredEvent[], context: VisitContext | null, now = Date.now(), alreadyCounted = false, exposuresAtEdge = false): Promise<IngestOutcome> {
     this.createTables();
     let kept = 0;
     const added: StoredEvent[] = [];
     for (const e of events) {
       if (this.ids.has(e.id)) continue;
+      if (exposuresAtEdge && e.type === "impression" && e.source === undefined && this.arms.has(armKey(String(e.props?.rule), String(e.props?.variant)))) continue;
       this.sql.exec(
         "INSERT OR IGNORE INTO events (id, type, ts, props, source) VALUES (?, ?, ?, ?, ?)",
         e.id, e.type, e.ts, e.props === undefined ? null : JSON.stringify(e.props), e.source ?? null,
@@ -345,6 +348,8 @@ export class Profile extends DurableObject<Settings> {
 
   /** What the shadow draft would have shown on this page; counted in the visitor's shard. */
   private async countShadow(input: ExposureInput): Promise<void> {
+    // Only a kept profile is evaluated: shadow mode never makes storage for anyone.
+    if (!this.stored) return;
     try {
       const draft = (await currentRules(this.env)).shadow;
       const rows = draft ? shadowRows(this.sql, draft, this.profile, input, this.visitorId()) : null;

@@ -35,17 +35,14 @@ export const events = new Hono<{ Bindings: Settings }>().post("/e", async (c) =>
   }
   // The page the events come from is the batch's Referer: its UTM tags belong to the visit.
   const context = visitContext(c.req.raw, rules, c.env.DEFAULT_TIMEZONE, c.req.header("referer") ?? c.req.url);
-  // A known visitor's exposures were recorded by the edge as their pages went out; the SDK's
-  // impressions of them are the same exposures again. Only a batch that makes the visitor
-  // known brings impressions the edge could not record (the first page).
-  const events = exposuresAtEdge(c.env) && !visitor.isNew ? batch.events.filter((e) => e.type !== "impression") : batch.events;
-  const outcome = await profileOf(c.env, visitor.id).ingest(events, context, now);
+  // The edge records exposures as pages go out; the SDK's impressions then only bring the
+  // pages it could not attribute (before the visitor had a cookie) — the profile tells.
+  const outcome = await profileOf(c.env, visitor.id).ingest(batch.events, context, now, false, exposuresAtEdge(c.env));
   if (visitor.isNew) c.header("set-cookie", await visitorCookie(visitor.id, c.env), { append: true });
   // The answer carries the fresh segment snapshot, so the next page needs no profile lookup.
   const secret = snapshotSecret(c.env);
   const snapshot = secret ? await snapshotCookie(secret, snapshotOf(visitor.id, outcome), now) : null;
   if (snapshot) c.header("set-cookie", snapshot, { append: true });
-  const recordedAtEdge = batch.events.length - events.length;
-  const body: WireIngestResult & z.input<typeof IngestResult> = { kept: outcome.kept, duplicates: outcome.duplicates + recordedAtEdge, rejected: batch.rejected };
+  const body: WireIngestResult & z.input<typeof IngestResult> = { kept: outcome.kept, duplicates: outcome.duplicates, rejected: batch.rejected };
   return c.json(body, 200);
 });

@@ -15,7 +15,7 @@ export const me = new Hono<{ Bindings: Settings }>()
   .get("/me", async (c) => {
     c.header("cache-control", "private, no-store");
     const visitor = await visitorOf(c.req.raw, c.env);
-    if (visitor.isNew) return c.json({ visitorId: null, userId: null, traits: {}, scores: null, segments: [], history: [], events: [], context: null });
+    if (visitor.isNew) return c.json({ visitorId: null, userId: null, traits: {}, scores: null, segments: [], history: [], events: [], context: null, arms: [] });
     const data = await profileOf(c.env, visitor.id).data();
     return c.json({
       visitorId: visitor.id,
@@ -27,6 +27,8 @@ export const me = new Hono<{ Bindings: Settings }>()
       history: data.history.filter(isPublic),
       events: data.events,
       context: data.context,
+      // The variants (or holdouts) this visitor was shown, for results.
+      arms: data.arms.map(({ rule, variant, cohort, converted }) => ({ rule, variant, since: cohort, converted })),
     });
   })
   .delete("/me", sameSiteOnly, async (c) => {
