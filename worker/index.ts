@@ -16,6 +16,8 @@ import { audienceApi } from "./admin/audiences";
 import { deliveryApi } from "./admin/deliveries";
 import { statsApi } from "./admin/stats";
 import { shadowApi } from "./admin/shadow";
+import { intentApi } from "./admin/intent";
+import { fitIntentModel } from "./intent/fit-job";
 import { extraScript, script } from "./routes/script";
 import { servePage } from "./edge/page";
 import { serverEvents } from "./routes/server-events";
@@ -57,6 +59,7 @@ function buildApp(basePath: string) {
     .route("/", deliveryApi)
     .route("/", statsApi)
     .route("/", shadowApi)
+    .route("/", intentApi)
     .route("/", extraScript);
   const app = new Hono<{ Bindings: Settings }>()
     .route("/", script)
@@ -69,6 +72,9 @@ function buildApp(basePath: string) {
   });
   return app;
 }
+
+/** When the daily fit of the intent model runs (a quiet hour in Thailand). */
+const FIT_HOUR_UTC = 20;
 
 const apps = new Map<string, ReturnType<typeof buildApp>>();
 
@@ -84,9 +90,10 @@ export default {
     if (batch.queue.startsWith("rujai-deliveries")) return consumeDeliveries(batch as MessageBatch<DeliveryMessage>, env);
     await writeAudience(env.AUDIENCE, (batch as MessageBatch<AudienceMessage>).messages.map((m) => m.body));
   },
-  /** Hourly: each segment's size today, for the trend charts; audience syncs that are due. */
+  /** Hourly: each segment's size today, for the trend charts; audience syncs that are due; daily (20:00 UTC, 03:00 in Bangkok) the intent model's fit. */
   async scheduled(controller, env) {
     await recordSizes(env.AUDIENCE, controller.scheduledTime);
+    if (new Date(controller.scheduledTime).getUTCHours() === FIT_HOUR_UTC) await fitIntentModel(env, controller.scheduledTime);
     const rules = await currentRules(env, controller.scheduledTime);
     await syncAudiences(env.AUDIENCE, env.DELIVERY_QUEUE as Queue<Delivery>, rules.document, controller.scheduledTime);
   },

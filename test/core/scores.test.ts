@@ -7,8 +7,8 @@ import { compileRules, evaluateSegments } from "../../worker/core/segments";
 const NOW = Date.UTC(2026, 2, 4, 11);
 const DAY = 86_400_000;
 let n = 0;
-const e = (type: string, daysAgo: number, props?: StoredEvent["props"]): StoredEvent =>
-  props ? { id: `s${n++}`, type, ts: NOW - daysAgo * DAY, props } : { id: `s${n++}`, type, ts: NOW - daysAgo * DAY };
+const e = (type: string, daysAgo: number, props?: StoredEvent["props"], id = `s${n++}`): StoredEvent =>
+  props ? { id, type, ts: NOW - daysAgo * DAY, props } : { id, type, ts: NOW - daysAgo * DAY };
 const profile = (...events: StoredEvent[]) => buildProfile(events);
 
 describe("engagement level 1–5", () => {
@@ -53,24 +53,32 @@ describe("RFM group", () => {
   });
 });
 
-describe("purchase intent for the next two weeks", () => {
+describe("purchase intent for the next two weeks (the priors)", () => {
   const score = (...events: StoredEvent[]) => intent(profile(...events), lifetimeOf(events), NOW);
+  const logOdds = (p: number) => Math.log(p / (1 - p));
   it("is low with nothing going on", () => {
     expect(score().score).toBeLessThan(0.15);
   });
   it("rises with a recent cart and growing browsing", () => {
     const carted = score(e("view_item", 1), e("view_item", 2), e("add_to_cart", 1));
     expect(carted.score).toBeGreaterThan(0.4);
-    expect(carted.factors.map((f) => f.name)).toContain("added to cart in the last 3 days");
+    expect(carted.factors.map((f) => f.name)).toContain("cart in the last 3 days, not bought since");
   });
-  it("someone who bought 3 days ago with a cart is less likely than someone who bought 2 weeks ago and carted in 3 days", () => {
-    const justBought = score(e("purchase", 3, { value: 500 }), e("add_to_cart", 2), e("view_item", 2));
-    const dueAgain = score(e("purchase", 15, { value: 500 }), e("add_to_cart", 2), e("view_item", 2));
-    expect(justBought.score).toBeLessThan(dueAgain.score);
-    expect(justBought.factors.find((f) => f.name === "bought within 7 days")?.effect).toBe(-1.5);
+  it("a recent repeat buyer outranks a one-time buyer gone quiet", () => {
+    const repeat = score(e("purchase", 10, { transaction_id: "a", value: 500 }), e("purchase", 40, { transaction_id: "b", value: 500 }));
+    const quiet = score(e("purchase", 80, { transaction_id: "c", value: 500 }));
+    expect(repeat.score).toBeGreaterThan(quiet.score);
   });
   it("a cart older than the last purchase does not count", () => {
     const paid = score(e("add_to_cart", 2), e("purchase", 1, { value: 500 }));
-    expect(paid.factors.map((f) => f.name)).not.toContain("added to cart in the last 3 days");
+    expect(paid.factors.map((f) => f.name)).not.toContain("cart in the last 3 days, not bought since");
+  });
+  it("its factors are the model's terms: with the intercept they add up to the score's log-odds", () => {
+    const s = score(e("view_item", 1), e("add_to_cart", 1), e("purchase", 20, { transaction_id: "x", value: 900 }));
+    expect(-2.6 + s.factors.reduce((sum, f) => sum + f.effect, 0)).toBeCloseTo(logOdds(s.score), 1);
+  });
+  it("one order counts once, however many times it is reported (browser and backend, or an import sent twice)", () => {
+    const order = (id: string) => e("purchase", 5, { transaction_id: "T-1", value: 700 }, id);
+    expect(lifetimeOf([order("a1"), order("a2")])).toMatchObject({ orders: 1, value: 700 });
   });
 });

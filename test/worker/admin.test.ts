@@ -162,7 +162,7 @@ describe("preview", () => {
     expect(hero.rules.find((r) => r.rule === "cart-reminder")).toMatchObject({ outcome: "not eligible", reasons: ['segment "hesitant" does not hold'] });
     expect(hero.rules.find((r) => r.rule === "welcome-back")).toMatchObject({ outcome: "lost on priority" });
     expect(result.slots.find((s) => s.slot === "promo")?.shown?.rule).toBe("evening-ship");
-    expect(result.scores.intent.factors).toContainEqual({ name: "product views in 7 days", value: 3, effect: 0.24 });
+    expect(result.scores.intent.factors).toContainEqual({ name: "product views in 7 days", value: 3, effect: 0.35 });
   });
 
   it("previews a real visitor by id, and a draft document before it is saved", async () => {

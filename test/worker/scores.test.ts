@@ -24,7 +24,7 @@ describe("scores in the profile", () => {
     expect(scores.engagement.level).toBe(2);
     expect(scores.rfm.group).toBeNull();
     expect(scores.intent.score).toBeGreaterThan(0.3);
-    expect(scores.intent.factors.map((f) => f.name)).toContain("added to cart in the last 3 days");
+    expect(scores.intent.factors.map((f) => f.name)).toContain("cart in the last 3 days, not bought since");
   });
 
   it("lifetime purchases still count for RFM after the events themselves are past 90 days and pruned", async () => {

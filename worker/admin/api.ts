@@ -10,7 +10,7 @@ import { validateRules, validateRulesText, jsonPath, type Validation } from "../
 import { currentRules, forgetRules, RULES_KEY, versionOf } from "../rules/store";
 import { listVersions, readVersion, saveVersion } from "../rules/history";
 import { summarizeChange } from "../rules/diff";
-import { compileRules, rfmThresholds, type CompiledRules } from "../core/segments";
+import { compileRules, scoresFor, type CompiledRules } from "../core/segments";
 import { preview, type Preview } from "../core/preview";
 import { templateVars } from "../core/vars";
 import { describeCondition, describeRule } from "../core/describe";
@@ -50,11 +50,11 @@ async function previewSubject(c: Context<Env>, input: PreviewBody, now: number):
   if (input.visitorId) {
     const data = await profileOf(c.env, input.visitorId).data();
     const profile = buildProfile(data.events, data.traits, data.lifetime);
-    const subject = { profile, vars: templateVars(profile, now, rfmThresholds(rules)), context: data.context ?? {} };
+    const subject = { profile, vars: templateVars(profile, now, scoresFor(rules, profile, now)), context: data.context ?? {} };
     return { rules, subject, visitorId: input.visitorId };
   }
   const subject = handWrittenSubject(input.profile ?? { events: [], traits: {} }, now);
-  subject.vars = templateVars(subject.profile, now, rfmThresholds(rules));
+  subject.vars = templateVars(subject.profile, now, scoresFor(rules, subject.profile, now));
   return { rules, subject, visitorId: "preview-visitor" };
 }
 

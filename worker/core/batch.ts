@@ -33,6 +33,8 @@ export type ServerBatchResult = { ok: true; events: StoredEvent[]; owners: strin
 
 /** How far back the backend may date events: as far as a profile is kept (13 months). */
 export const MAX_SERVER_PAST_MS = 396 * 86_400_000;
+/** Past orders the backend imports (RFM and intent from the first day) may be this old. */
+export const MAX_IMPORTED_PURCHASE_MS = 10 * 366 * 86_400_000;
 const VISITOR_ID = /^[A-Za-z0-9-]{16,64}$/;
 const USER_ID_MAX = 128;
 
@@ -47,7 +49,8 @@ export function parseBatch(body: string, now: number, known: KnownRules): BatchR
 
 /**
  * A batch from the site's backend (POST {base}/server/e): each event names its `userId` or
- * `visitorId`, may be dated up to 13 months back, and is kept with `source: "server"`.
+ * `visitorId`, may be dated up to 13 months back (a purchase up to 10 years: imported order
+ * history), and is kept with `source: "server"`.
  */
 export function parseServerBatch(body: string, now: number, known: KnownRules): ServerBatchResult {
   return parseAny(body, now, known, true);
@@ -80,7 +83,7 @@ function parseAny(body: string, now: number, known: KnownRules, server: boolean)
   const rejected: WireRejection[] = [];
   events.forEach((raw, index) => {
     const owner = server ? ownerOf(raw) : "";
-    const result = owner.startsWith("!") ? owner.slice(1) : checkEvent(raw, skew, now, known, server ? MAX_SERVER_PAST_MS : LIMITS.maxPastMs);
+    const result = owner.startsWith("!") ? owner.slice(1) : checkEvent(raw, skew, now, known, server);
     if (typeof result === "string") {
       const id = isObject(raw) && typeof raw.id === "string" ? raw.id.slice(0, 64) : undefined;
       rejected.push(id === undefined ? { index, reason: result } : { index, id, reason: result });
@@ -104,14 +107,15 @@ function ownerOf(raw: unknown): string {
   return typeof visitorId === "string" && VISITOR_ID.test(visitorId) ? `visitor:${visitorId}` : "!visitorId must be the visitor's rujai_id";
 }
 
-function checkEvent(raw: unknown, skew: number, now: number, known: KnownRules, maxPastMs: number): StoredEvent | string {
+function checkEvent(raw: unknown, skew: number, now: number, known: KnownRules, server: boolean): StoredEvent | string {
   if (!isObject(raw)) return "event must be an object";
   const { id, type, ts, props } = raw;
   if (typeof id !== "string" || !ID_PATTERN.test(id)) return "id must be 8–64 characters of [A-Za-z0-9_-] (a uuid)";
   if (typeof type !== "string" || !EVENT_TYPE_PATTERN.test(type)) return 'type must match [a-z][a-z0-9_]{0,39}, e.g. "view_item"';
   if (typeof ts !== "number" || !Number.isFinite(ts)) return "ts must be epoch milliseconds";
   const corrected = Math.round(ts + skew);
-  if (corrected < now - maxPastMs) return maxPastMs === LIMITS.maxPastMs ? "ts is more than 7 days old" : "ts is more than 13 months old";
+  const [maxPastMs, tooOld] = !server ? [LIMITS.maxPastMs, "7 days"] : type === "purchase" ? [MAX_IMPORTED_PURCHASE_MS, "10 years"] : [MAX_SERVER_PAST_MS, "13 months"];
+  if (corrected < now - maxPastMs) return `ts is more than ${tooOld} old`;
   if (corrected > now + LIMITS.maxFutureMs) return "ts is more than 5 minutes in the future";
   if (props !== undefined && !isObject(props)) return "props must be an object";
   const bad = (props && checkValue(props, "props", 0)) || meaningOf(type, props ?? {}, known);

@@ -66,7 +66,7 @@ export function eventsOf(profile: ProfileView, type: string): readonly StoredEve
 }
 
 /** Index of the first event with ts > after (events sorted by ts). */
-export function firstAfter(events: readonly StoredEvent[], after: number): number {
+export function firstAfter(events: readonly { ts: number }[], after: number): number {
   let lo = 0;
   let hi = events.length;
   while (lo < hi) {

@@ -6,17 +6,14 @@
  * - RFM group from recency, frequency and money of purchases over the whole lifetime
  *   (aggregates outlive the 90-day event history): champions, loyal, potential, new,
  *   at-risk, hibernating, lost; thresholds configurable in the rules document (`scores.rfm`).
- * - purchase intent 0–1 for the next two weeks: a logistic score,
- *     intent = 1 / (1 + e^−z),  z = −2.2 + Σ factors
- *   recent cart +1.6 (3 days) or +0.8 (14 days) when newer than the last purchase; checkout
- *   begun in 3 days without purchase +1.0; product views in 7 days up to +0.4; browsing
- *   growing week over week up to +0.6 (shrinking down to −0.6); bought within 7 days −1.5,
- *   within 14 days −0.5 (they just did); repeat buyer whose last order was 14–60 days ago
- *   +0.5. So a visitor who bought 3 days ago and still has a cart scores lower than one who
- *   bought 2 weeks ago and carted in the last 3 days.
+ * - purchase intent 0–1 for the next two weeks: a logistic model over purchase history and
+ *   recent behaviour (core/intent/): the documented priors, or the shop's own fitted model once
+ *   there is enough history; its factors are the model's terms.
  * Pure.
  */
 import { firstAfter, type ProfileView, type StoredEvent } from "./profile";
+import { featuresAt } from "./intent/features";
+import { PRIOR_MODEL, scoreIntent, type IntentModel } from "./intent/model";
 
 const DAY = 86_400_000;
 
@@ -25,7 +22,12 @@ export interface Lifetime {
   value: number;
   firstPurchase: number | null;
   lastPurchase: number | null;
+  /** The last orders, oldest first (bounded): intent's features, and imports' idempotency by transaction id. */
+  history?: Array<{ id: string; ts: number; value: number }>;
 }
+
+/** Orders remembered one by one; the totals above count every order. */
+export const MAX_ORDER_HISTORY = 200;
 
 export interface RfmThresholds {
   recentDays: number;
@@ -59,12 +61,25 @@ export function lifetimeOf(events: readonly StoredEvent[]): Lifetime {
   return life;
 }
 
-export function addPurchase(life: Lifetime, e: StoredEvent): void {
+/**
+ * Counts a purchase once per transaction id (the browser's and the backend's report of one
+ * order, or an import sent twice, count once); false when it was counted already.
+ */
+export function addPurchase(life: Lifetime, e: StoredEvent): boolean {
+  const id = typeof e.props?.transaction_id === "string" && e.props.transaction_id ? `t:${e.props.transaction_id}` : `e:${e.id}`;
+  const history = (life.history ??= []);
+  if (history.some((o) => o.id === id)) return false;
+  const raw = Number(e.props?.value);
+  const value = Number.isFinite(raw) ? raw : 0;
   life.orders++;
-  const value = Number(e.props?.value);
-  if (Number.isFinite(value)) life.value += value;
+  life.value += value;
   life.firstPurchase = life.firstPurchase === null ? e.ts : Math.min(life.firstPurchase, e.ts);
   life.lastPurchase = life.lastPurchase === null ? e.ts : Math.max(life.lastPurchase, e.ts);
+  let at = history.length;
+  while (at > 0 && history[at - 1]!.ts > e.ts) at--;
+  history.splice(at, 0, { id, ts: e.ts, value });
+  if (history.length > MAX_ORDER_HISTORY) history.splice(0, history.length - MAX_ORDER_HISTORY);
+  return true;
 }
 
 function countSince(profile: ProfileView, type: string, from: number, to = Infinity): number {
@@ -74,7 +89,6 @@ function countSince(profile: ProfileView, type: string, from: number, to = Infin
   return n;
 }
 
-const lastOf = (profile: ProfileView, type: string) => profile.byType.get(type)?.at(-1)?.ts;
 
 export function engagement(profile: ProfileView, now: number): Scores["engagement"] {
   const from = now - 60 * DAY;
@@ -106,34 +120,10 @@ export function rfm(life: Lifetime, now: number, t: RfmThresholds = DEFAULT_RFM)
   return { group, recencyDays: d, orders: life.orders, value: life.value };
 }
 
-export function intent(profile: ProfileView, life: Lifetime, now: number): Scores["intent"] {
-  const factors: Factor[] = [];
-  const add = (name: string, value: number | string, effect: number) => {
-    if (effect !== 0) factors.push({ name, value, effect: Math.round(effect * 100) / 100 });
-  };
-  const lastPurchase = life.lastPurchase ?? -Infinity;
-  const lastCart = lastOf(profile, "add_to_cart");
-  if (lastCart !== undefined && lastCart > lastPurchase) {
-    const days = (now - lastCart) / DAY;
-    if (days <= 3) add("added to cart in the last 3 days", `${days.toFixed(1)} days ago`, 1.6);
-    else if (days <= 14) add("added to cart in the last 14 days", `${days.toFixed(1)} days ago`, 0.8);
-  }
-  const checkout = lastOf(profile, "begin_checkout");
-  if (checkout !== undefined && checkout > lastPurchase && now - checkout <= 3 * DAY) add("began checkout without buying", "in 3 days", 1.0);
-  const views = countSince(profile, "view_item", now - 7 * DAY);
-  add("product views in 7 days", views, 0.4 * Math.min(views, 5) / 5);
-  const thisWeek = countSince(profile, "page_view", now - 7 * DAY) + views;
-  const lastWeek = countSince(profile, "page_view", now - 14 * DAY, now - 7 * DAY) + countSince(profile, "view_item", now - 14 * DAY, now - 7 * DAY);
-  const trend = Math.max(-1, Math.min(1, Math.log2((thisWeek + 1) / (lastWeek + 1))));
-  add("browsing trend week over week", `${thisWeek} vs ${lastWeek}`, 0.6 * trend);
-  const sincePurchase = (now - lastPurchase) / DAY;
-  if (sincePurchase <= 7) add("bought within 7 days", `${sincePurchase.toFixed(1)} days ago`, -1.5);
-  else if (sincePurchase <= 14) add("bought within 14 days", `${sincePurchase.toFixed(1)} days ago`, -0.5);
-  else if (life.orders >= 2 && sincePurchase <= 60) add("repeat buyer due again", `${life.orders} orders`, 0.5);
-  const z = -2.2 + factors.reduce((s, f) => s + f.effect, 0);
-  return { score: Math.round((1 / (1 + Math.exp(-z))) * 1000) / 1000, factors };
+export function intent(profile: ProfileView, life: Lifetime, now: number, model: IntentModel = PRIOR_MODEL): Scores["intent"] {
+  return scoreIntent(model, featuresAt({ orders: life.history ?? [], profile, firstSeen: profile.events[0]?.ts ?? null }, now));
 }
 
-export function scoresOf(profile: ProfileView, life: Lifetime, now: number, thresholds?: RfmThresholds): Scores {
-  return { engagement: engagement(profile, now), rfm: rfm(life, now, thresholds), intent: intent(profile, life, now) };
+export function scoresOf(profile: ProfileView, life: Lifetime, now: number, thresholds?: RfmThresholds, model?: IntentModel): Scores {
+  return { engagement: engagement(profile, now), rfm: rfm(life, now, thresholds), intent: intent(profile, life, now, model) };
 }

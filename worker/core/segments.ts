@@ -6,6 +6,7 @@
  */
 import { exposuresOf, type KnownRules } from "./known-rules";
 import { goalIndex, type CompiledGoal } from "./arms";
+import { PRIOR_MODEL, type IntentModel } from "./intent/model";
 import type { Condition, RulesDocument, SlotRule } from "../rules/schema";
 import { allOf, compileCondition, compileSchedule, type CompiledCondition, type EvalState } from "./conditions";
 import { compileTemplate, type Template } from "./template";
@@ -43,6 +44,8 @@ export interface CompiledRules {
   readonly capped: ReadonlySet<string>;
   /** A draft evaluated in shadow mode beside these rules (rules/store.ts), if any. */
   readonly shadow?: CompiledRules;
+  /** The purchase-intent model in use: the shop's fitted one (KV), or the priors. */
+  readonly intent: IntentModel;
 }
 
 export interface SegmentResult {
@@ -92,7 +95,7 @@ export function compileRules(document: RulesDocument, version: string): Compiled
     slots.set(slot, compiled);
   }
   const capped = new Set(Object.values(document.slots).flatMap((rules) => rules.filter((r) => r.frequencyCap).map((r) => r.id)));
-  return { version, document, segments, slots, usesHistory, known: exposuresOf(document), goalOf: goalIndex(document), capped };
+  return { version, document, segments, slots, usesHistory, known: exposuresOf(document), goalOf: goalIndex(document), capped, intent: PRIOR_MODEL };
 }
 
 /** Which segments hold for `profile` at `now`, and when that could next change. */
@@ -123,7 +126,7 @@ export function evaluationState(rules: CompiledRules, profile: ProfileView, now:
     clock: localClock(now, context.timezone),
     context,
     acquisition: () => (acquisition ??= acquisitionOf(profile, context.host)),
-    scores: () => (scores ??= scoresOf(profile, profile.lifetime, now, rfmThresholds(rules))),
+    scores: () => (scores ??= scoresFor(rules, profile, now)),
     segment(name) {
       let held = memo.get(name);
       if (held === undefined) {
@@ -149,4 +152,9 @@ function readsHistory(c: Condition): boolean {
   // device and browser come with the request; referrer and UTM tags may need the landing page.
   if ("context" in c) return Object.keys(c.context).some((k) => !["country", "device", "browser"].includes(k));
   return !("localTime" in c || "days" in c || "segment" in c);
+}
+
+/** The built-in scores under these rules: their RFM thresholds and intent model. */
+export function scoresFor(rules: CompiledRules, profile: ProfileView, now: number): Scores {
+  return scoresOf(profile, profile.lifetime, now, rfmThresholds(rules), rules.intent);
 }

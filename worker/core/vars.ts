@@ -1,10 +1,11 @@
 /** The values slot templates may show for a profile (DO pages, /decide, admin preview). Pure. */
 import { topCategory } from "./affinity";
 import type { ProfileView } from "./profile";
-import { scoresOf, type RfmThresholds, type Scores } from "./scores";
+import type { Scores } from "./scores";
 import type { TemplateVars, TraitValue } from "./template";
 
-export function templateVars(profile: ProfileView, now: number, thresholds?: RfmThresholds, scores: Scores = scoresOf(profile, profile.lifetime, now, thresholds)): TemplateVars {
+/** `scores` as the rules score them (segments.ts `scoresFor`). */
+export function templateVars(profile: ProfileView, now: number, scores: Scores): TemplateVars {
   return {
     traits: profile.traits as Readonly<Record<string, TraitValue>>,
     top: { category: topCategory(profile, now) },

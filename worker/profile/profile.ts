@@ -8,16 +8,17 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { LiveProfile, type StoredEvent, type VisitContext } from "../core/profile";
-import { compileRules, evaluateSegments, evaluationState, rfmThresholds, type CompiledRules } from "../core/segments";
+import { compileRules, evaluateSegments, evaluationState, scoresFor, type CompiledRules } from "../core/segments";
 import type { Condition, RulesDocument } from "../rules/schema";
 import type { TemplateVars } from "../core/template";
 import { templateVars } from "../core/vars";
-import { addPurchase, lifetimeOf, scoresOf, type Lifetime, type Scores } from "../core/scores";
+import { addPurchase, lifetimeOf, type Lifetime, type Scores } from "../core/scores";
 import { currentRules } from "../rules/store";
 import { armKey, attribute, type ArmState } from "../core/arms";
 import { shardOf } from "../stats/stats";
 import { createArmTables, loadArms, storeArms, pruneArms } from "./arms";
 import { shadowRows, type ExposureInput } from "./exposure";
+import { boughtWithin, featuresAt } from "../core/intent/features";
 import { planRetention, storedBytes } from "../core/retention";
 import { identityOf } from "../identity/identity";
 import { audienceRow, fingerprint, nextVersion, type AudienceMessage } from "../core/audience-row";
@@ -168,7 +169,7 @@ export class Profile extends DurableObject<Settings> {
   }
 
   private viewOf(rules: CompiledRules, held: ReadonlySet<string>, validUntil: number, now: number): PageView {
-    return { segments: [...held], vars: templateVars(this.profile, now, rfmThresholds(rules)), validUntil, rulesVersion: rules.version };
+    return { segments: [...held], vars: templateVars(this.profile, now, scoresFor(rules, this.profile, now)), validUntil, rulesVersion: rules.version };
   }
 
   /**
@@ -182,6 +183,18 @@ export class Profile extends DurableObject<Settings> {
     const rules = compileRules({ ...document, segments: { ...document.segments, [DRAFT]: { when: condition } } }, "estimate");
     const context = this.context ?? { timezone: document.timezone ?? this.env.DEFAULT_TIMEZONE ?? "UTC" };
     return evaluationState(rules, this.profile, now, context).segment(DRAFT);
+  }
+
+  /**
+   * Training rows for the shop's intent model: this visitor's features at each past instant
+   * they were known at, labelled by a purchase in the 14 days after (instants whose 14 days
+   * have passed). Reads only.
+   */
+  async trainingRows(instants: number[]): Promise<Array<{ x: number[]; y: 0 | 1 }>> {
+    const orders = this.profile.lifetime.history ?? [];
+    const firstSeen = Math.min(this.profile.events[0]?.ts ?? Infinity, orders[0]?.ts ?? Infinity);
+    const history = { orders, profile: this.profile, firstSeen: Number.isFinite(firstSeen) ? firstSeen : null };
+    return instants.filter((t) => firstSeen <= t).map((t) => ({ x: featuresAt(history, t), y: boughtWithin(orders, t) ? 1 : 0 }));
   }
 
   /** Links this profile to a verified user id and merges in their traits. */
@@ -203,7 +216,7 @@ export class Profile extends DurableObject<Settings> {
     return {
       userId: this.userId,
       traits: this.profile.traits as Traits,
-      scores: scoresOf(this.profile, this.profile.lifetime, now, rfmThresholds(rules)),
+      scores: scoresFor(rules, this.profile, now),
       lifetime: this.profile.lifetime,
       storedBytes: this.stored ? this.sql.databaseSize : 0,
       segments: [...this.membership].map(([name, since]) => ({ name, since })),
@@ -406,8 +419,8 @@ export class Profile extends DurableObject<Settings> {
       MAX_SEGMENT_LOG,
     );
     // Scores and the top category are computed once, for the templates, the index and messages.
-    const scores = scoresOf(this.profile, this.profile.lifetime, now, rfmThresholds(rules));
-    const vars = templateVars(this.profile, now, rfmThresholds(rules), scores);
+    const scores = scoresFor(rules, this.profile, now);
+    const vars = templateVars(this.profile, now, scores);
     this.updateIndex(rules, scores, vars.top?.category, now);
     if (planFires(this.sql, rules, added, transitions, now)) this.fireDue = undefined;
     // Pending fires are only read when one is due, or when the rules changed (a deleted

@@ -7,18 +7,22 @@
 import { compileRules, type CompiledRules } from "../core/segments";
 import { validateRulesText } from "./validate";
 import { knownRules, type RecentRules } from "../core/known-rules";
+import { PRIOR_MODEL, usable, type IntentModel } from "../core/intent/model";
 
 export const RULES_KEY = "rules";
 /** Rules that served in the last 30 days (core/known-rules.ts), written by every save. */
 export const RECENT_RULES_KEY = "rules:recent";
 /** A draft in shadow mode (admin/shadow.ts): evaluated on live traffic, never rendered. */
 export const SHADOW_KEY = "rules:shadow";
+/** The shop's fitted purchase-intent model (intent/fit-job.ts); absent, the priors score. */
+export const INTENT_MODEL_KEY = "intent:model";
 const DEFAULT_REFRESH_MS = 5_000;
 
 interface Cached {
   text: string | null;
   recent: string | null;
   shadowText: string | null;
+  modelText: string | null;
   rules: CompiledRules;
   checkedAt: number;
 }
@@ -45,28 +49,42 @@ export function currentRules(env: RulesSource, now = Date.now()): Promise<Compil
 }
 
 async function refresh(kv: KVNamespace, now: number): Promise<CompiledRules> {
-  const [text, recent, shadowText] = await Promise.all([kv.get(RULES_KEY), kv.get(RECENT_RULES_KEY), kv.get(SHADOW_KEY)]);
-  if (cached && cached.text === text && cached.recent === recent && cached.shadowText === shadowText) {
+  const [text, recent, shadowText, modelText] = await Promise.all([kv.get(RULES_KEY), kv.get(RECENT_RULES_KEY), kv.get(SHADOW_KEY), kv.get(INTENT_MODEL_KEY)]);
+  if (cached && cached.text === text && cached.recent === recent && cached.shadowText === shadowText && cached.modelText === modelText) {
     cached.checkedAt = now;
     return cached.rules;
   }
   const previous = cached?.rules ?? EMPTY;
-  const shadow = await compileShadow(shadowText);
+  const intent = parseModel(modelText);
+  const shadowRules = await compileShadow(shadowText);
+  const shadow = shadowRules ? { shadow: { ...shadowRules, intent } } : {};
+  const keep = { text, recent, shadowText, modelText, checkedAt: now };
   if (text === null) {
-    const rules = shadow ? { ...EMPTY, shadow } : EMPTY;
-    cached = { text, recent, shadowText, rules, checkedAt: now };
+    const rules = { ...EMPTY, intent, ...shadow };
+    cached = { ...keep, rules };
     return rules;
   }
   const result = validateRulesText(text);
   if (!result.ok) {
     console.warn(`rujai: KV "rules" is invalid, serving version ${previous.version}`, result.errors.slice(0, 5));
-    cached = { text, recent, shadowText, rules: previous, checkedAt: now };
+    cached = { ...keep, rules: previous };
     return previous;
   }
   const compiled = compileRules(result.document, await versionOf(text));
-  const rules: CompiledRules = { ...compiled, known: knownRules(result.document, parseRecent(recent), now), ...(shadow ? { shadow } : {}) };
-  cached = { text, recent, shadowText, rules, checkedAt: now };
+  const rules: CompiledRules = { ...compiled, known: knownRules(result.document, parseRecent(recent), now), intent, ...shadow };
+  cached = { ...keep, rules };
   return rules;
+}
+
+/** The fitted model in KV if it fits this code's features; else the priors. */
+function parseModel(text: string | null): IntentModel {
+  if (text === null) return PRIOR_MODEL;
+  try {
+    const model = JSON.parse(text) as IntentModel;
+    return usable(model) ? model : PRIOR_MODEL;
+  } catch {
+    return PRIOR_MODEL;
+  }
 }
 
 /** The shadow draft, compiled; none when absent or (never saved so, but KV is KV) invalid. */
