@@ -208,6 +208,10 @@ describe("audiences tab", () => {
     const { context, page } = await signedIn("Nok");
     await page.click('[data-tab="audiences"]');
     await page.waitForSelector("#audience-chart .uplot canvas");
+    // The intent model's card: a handful of visitors is not enough to fit, and it says so.
+    await page.click("#intent-fit");
+    await expect.poll(() => page.locator("#intent-status").textContent()).toMatch(/Not fitted: .* the priors stay until there are 500 rows with 30 buyers/);
+    expect(await page.locator("#intent-kind").textContent()).toContain("priors");
     for (const segment of sizes.segments) {
       expect(await page.locator(`[data-size="${segment.name}"]`).textContent()).toBe(segment.size.toLocaleString("en-US"));
     }

@@ -64,6 +64,8 @@ describe("real answers match the description", () => {
     await expectShape(await admin("/audiences/sneaker-fans?limit=5"), S.MembersPage);
     await expectShape(await admin("/audiences/estimate", { method: "POST", body: JSON.stringify({ when: { segment: "sneaker-fans" } }) }), S.EstimateResult);
     await expectShape(await admin("/deliveries"), S.Deliveries);
+    await expectShape(await admin("/intent/fit", { method: "POST" }), S.IntentFitReport);
+    await expectShape(await admin("/intent"), S.IntentModelInfo);
     await expectShape(await admin("/audiences/top?by=shoe-size"), S.ErrorBody, 400);
   });
 

@@ -129,6 +129,7 @@ describe("no endpoint answers 5xx, whatever it is sent", () => {
       urlText.map((t) => ["GET", `/stats?days=${encodeURIComponent(t)}`, undefined] as const),
       urlText.map((t) => ["GET", `/stats/export.csv?days=${encodeURIComponent(t)}`, undefined] as const),
       anyJson.map((v) => ["PUT", "/shadow", JSON.stringify(v) ?? "null"] as const),
+      anyJson.map((v) => ["POST", "/intent/fit", JSON.stringify(v) ?? "null"] as const),
       urlText.map((t) => ["GET", `/rules/history/${encodeURIComponent(t)}`, undefined] as const),
       fc.tuple(urlText, urlText, urlText).map(([seg, q, c]) => ["GET", `/audiences/${encodeURIComponent(seg)}?order=${encodeURIComponent(q)}&limit=${encodeURIComponent(q)}&cursor=${encodeURIComponent(c)}`, undefined] as const),
       fc.tuple(urlText, urlText).map(([by, n]) => ["GET", `/audiences/top?by=${encodeURIComponent(by)}&n=${encodeURIComponent(n)}&segment=${encodeURIComponent(by)}`, undefined] as const),

@@ -129,7 +129,14 @@ export const adminPage = new Hono<{ Bindings: Settings }>()
       </div>
     </section>
     <section data-panel="audiences" hidden>
-      <div class="card">
+      <div class="card" id="intent-card">
+        <h3 style="margin-top:0">Purchase intent model <span id="intent-kind" class="change"></span></h3>
+        <p><button id="intent-fit">Fit now</button> <span id="intent-status" class="change"></span></p>
+        <div id="intent-summary"></div>
+        <div id="intent-calibration"></div>
+        <table><thead><tr><th>Factor</th><th>Weight</th></tr></thead><tbody id="intent-coefficients"></tbody></table>
+      </div>
+      <div class="card" style="margin-top:16px">
         <h3 style="margin-top:0">Segment sizes <span id="audience-total" class="change"></span></h3>
         <div id="audience-chart"></div>
         <table><thead><tr><th>Segment</th><th>People now</th><th>Identified</th><th>Trend</th><th></th></tr></thead><tbody id="audience-sizes"></tbody></table>

@@ -54,6 +54,8 @@ const OPERATIONS: Record<string, Partial<Record<"get" | "post" | "put" | "delete
     put: { summary: "Run a draft rules document in shadow mode (validated like a save; pages never change)", auth: "admin", body: z.unknown(), ok: S.ShadowStarted, refusals: { 400: "invalid: every error with its path" } },
     delete: { summary: "Stop shadow mode", auth: "admin", ok: S.ShadowReport },
   },
+  "/admin/intent": { get: { summary: "The purchase-intent model in use (priors or fitted), its card and weights, and the last fit's report", auth: "admin", ok: S.IntentModelInfo } },
+  "/admin/intent/fit": { post: { summary: "Fit the shop's intent model now (as the daily job does) and return its report", auth: "admin", ok: S.IntentFitReport } },
   "/admin/audiences": { get: { summary: "Every segment's size, trend and overlap", auth: "admin", ok: S.AudienceList } },
   "/admin/audiences/top": { get: { summary: "The N most likely to buy in the next two weeks (or by another score)", auth: "admin", query: [["by", "intent | engagement | value | recency"], ["n", "1–5000, default 500"], ["segment", "only this segment's members"]], ok: S.TopResult, refusals: { 400: "a bad parameter", 404: "no such segment" } } },
   "/admin/audiences/estimate": { post: { summary: "The reach of a draft condition, and how it was estimated", auth: "admin", body: S.EstimateRequest, ok: S.EstimateResult, refusals: { 400: "an invalid condition" } } },

@@ -112,3 +112,20 @@ export const ShadowReport = z.union([
     takes: z.array(z.object({ slot: z.string(), from: z.string(), to: z.string(), visitors: z.number(), impressions: z.number() })),
   }),
 ]);
+
+const Calibration = z.array(z.object({ decile: z.number(), predicted: z.number(), observed: z.number(), rows: z.number() }));
+export const IntentCard = z.object({
+  trainedAt: z.number(),
+  rows: z.number(),
+  customers: z.number(),
+  positives: z.number(),
+  heldOut: z.object({ rows: z.number(), customers: z.number(), auc: z.number().nullable(), precisionTop5: z.number().nullable(), baseRate: z.number(), calibration: Calibration }),
+  lambda: z.number(),
+  horizonDays: z.number(),
+  method: z.string(),
+});
+export const IntentFitReport = z.object({ fitted: z.boolean(), at: z.number(), profiles: z.number(), rows: z.number(), positives: z.number(), reason: z.string().optional(), card: IntentCard.optional() });
+export const IntentModelInfo = z.object({
+  model: z.object({ kind: z.enum(["prior", "fitted"]), card: IntentCard.nullable(), bias: z.number(), coefficients: z.array(z.object({ name: z.string(), weight: z.number(), mean: z.number(), std: z.number() })) }),
+  lastFit: IntentFitReport.nullable(),
+});

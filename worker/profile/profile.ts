@@ -19,7 +19,7 @@ import { shardOf } from "../stats/stats";
 import { createArmTables, loadArms, storeArms, pruneArms } from "./arms";
 import { shadowRows, type ExposureInput } from "./exposure";
 import { boughtWithin, featuresAt } from "../core/intent/features";
-import { planRetention, storedBytes } from "../core/retention";
+import { KEEP_EVENTS_MS, planRetention, storedBytes } from "../core/retention";
 import { identityOf } from "../identity/identity";
 import { audienceRow, fingerprint, nextVersion, type AudienceMessage } from "../core/audience-row";
 import { compileCondition, type CompiledCondition } from "../core/conditions";
@@ -110,10 +110,20 @@ export class Profile extends DurableObject<Settings> {
   async ingest(events: StoredEvent[], context: VisitContext | null, now = Date.now(), alreadyCounted = false, exposuresAtEdge = false): Promise<IngestOutcome> {
     this.createTables();
     let kept = 0;
+    let latest = -Infinity;
     const added: StoredEvent[] = [];
     for (const e of events) {
       if (this.ids.has(e.id)) continue;
       if (exposuresAtEdge && e.type === "impression" && e.source === undefined && this.arms.has(armKey(String(e.props?.rule), String(e.props?.variant)))) continue;
+      // Older than the events window (imported order history): only the order totals keep it,
+      // once per transaction; the event itself would be trimmed at once.
+      if (e.ts < now - KEEP_EVENTS_MS) {
+        if (e.type === "purchase" && addPurchase(this.profile.lifetime, e)) {
+          kept++;
+          latest = Math.max(latest, e.ts);
+        }
+        continue;
+      }
       this.sql.exec(
         "INSERT OR IGNORE INTO events (id, type, ts, props, source) VALUES (?, ?, ?, ?, ?)",
         e.id, e.type, e.ts, e.props === undefined ? null : JSON.stringify(e.props), e.source ?? null,
@@ -121,13 +131,14 @@ export class Profile extends DurableObject<Settings> {
       this.remember(e);
       added.push(e);
       if (e.type === "purchase") addPurchase(this.profile.lifetime, e);
+      latest = Math.max(latest, e.ts);
       kept++;
     }
     // Results are counted beside the ingest, never in its way.
     if (!alreadyCounted && added.length) this.ctx.waitUntil(this.countForStats(added));
     if (kept > 0) {
       this.setMeta("lifetime", this.profile.lifetime);
-      this.touch(Math.min(now, Math.max(...added.map((e) => e.ts))));
+      this.touch(Math.min(now, latest));
     }
     if (context) this.setContext(context);
     const view = await this.reevaluate(now, alreadyCounted ? [] : added);

@@ -12,6 +12,7 @@ import { rangeOf } from "./json-tree";
 import { downloadCsv, loadAudiences, loadTop } from "./audiences";
 import { loadMessages, retryDelivery, sendTest } from "./messages";
 import { bindResults, loadResults, loadShadow } from "./results";
+import { fitNow, loadIntent } from "./intent";
 
 const base = document.body.dataset.base ?? "/rujai";
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -40,7 +41,7 @@ function tab(name: string) {
   document.querySelectorAll<HTMLElement>("[data-panel]").forEach((p) => (p.hidden = p.dataset.panel !== name));
   if (name === "history") void loadHistory();
   if (name === "stats") void loadResults(api).then(() => loadShadow(api));
-  if (name === "audiences") void loadAudiences(api);
+  if (name === "audiences") void loadAudiences(api).then(() => loadIntent(api));
   if (name === "messages") void loadMessages(api);
 }
 
@@ -271,6 +272,7 @@ async function start() {
   });
   $("top-by").addEventListener("change", () => void loadTop(api));
   bindResults(api, () => editor.state.doc.toString());
+  $("intent-fit").addEventListener("click", () => void fitNow(api));
   $("history").addEventListener("click", (e) => {
     const version = (e.target as HTMLElement).closest<HTMLElement>(".rollback")?.dataset.version;
     if (version) void rollback(version);
