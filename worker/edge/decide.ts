@@ -7,10 +7,11 @@ import type { PageView, Profile } from "../profile/profile";
 import { isLanding, readSnapshot, snapshotCookie, type Snapshot } from "../http/snapshot";
 import { cookieSecrets } from "../http/signing";
 import { EMPTY_PROFILE } from "../core/profile";
-import { evaluateSegments } from "../core/segments";
+import { evaluateSegments, type CompiledRules } from "../core/segments";
 import { selectSlots, type SlotDecision } from "../core/select";
 import type { TemplateVars } from "../core/template";
-import { currentRules } from "../rules/store";
+import { currentRules, freshRules } from "../rules/store";
+import { timeBox } from "../http/time-box";
 import { visitContext } from "../http/context";
 import type { Visitor } from "../http/visitor";
 import type { Settings } from "../settings";
@@ -50,7 +51,35 @@ export async function decide(
   now: number,
   only?: readonly string[],
 ): Promise<Decision> {
-  const rules = await currentRules(env, now);
+  return (await decideWith(env, await currentRules(env, now), request, visitor, now, only))!;
+}
+
+/**
+ * A page's decision within `budgetMs`, or undefined (the page keeps its defaults). Only what
+ * can hang is raced against a timer — a KV read of the rules, the Profile object's answer —
+ * so the common page (rules in the isolate, a snapshot cookie or a new visitor) sets none.
+ */
+export async function decideInTime(env: Settings, request: Request, visitor: Visitor, now: number, budgetMs: number): Promise<Decision | undefined> {
+  const rules = freshRules(env, now);
+  if (!rules) return timeBox(decide(env, request, visitor, now), budgetMs);
+  try {
+    return await decideWith(env, rules, request, visitor, now, undefined, budgetMs);
+  } catch (error) {
+    console.warn("rujai: personalization skipped:", error);
+    return undefined;
+  }
+}
+
+/** The decision under `rules`; with `budgetMs`, undefined when the profile answers too late. */
+async function decideWith(
+  env: Settings,
+  rules: CompiledRules,
+  request: Request,
+  visitor: Visitor,
+  now: number,
+  only?: readonly string[],
+  budgetMs?: number,
+): Promise<Decision | undefined> {
   const shadow = rules.shadow ? { shadowVersion: rules.shadow.version } : {};
   if (visitor.isBot) return { segments: [], slots: new Map(), vars: {}, source: "edge" };
   if (rules.slots.size === 0 && !only) return { segments: [], slots: new Map(), vars: {}, source: "edge", ...shadow };
@@ -66,7 +95,9 @@ export async function decide(
     ({ s: segments, t: vars } = snapshot);
     source = "snapshot";
   } else if (needsProfile) {
-    const view = await profileOf(env, visitor.id).pageView(visitContext(request, rules, env.DEFAULT_TIMEZONE), now);
+    const asked = profileOf(env, visitor.id).pageView(visitContext(request, rules, env.DEFAULT_TIMEZONE), now);
+    const view = budgetMs === undefined ? await asked : await timeBox(asked, budgetMs);
+    if (!view) return undefined;
     ({ segments, vars } = view);
     source = "profile";
     if (secret) cookie = (await snapshotCookie(secret, snapshotOf(visitor.id, view), now)) ?? undefined;

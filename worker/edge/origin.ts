@@ -8,7 +8,7 @@
  * body that has not finished ORIGIN_BODY_TIMEOUT_MS (30 s) after its headers is aborted, so
  * the browser sees a failed transfer rather than a page that silently ends early.
  */
-import { originRequest, parseOrigin } from "./origin-request";
+import { originFetchArgs, parseOrigin } from "./origin-request";
 import type { Settings } from "../settings";
 
 export const DEFAULT_ORIGIN_TIMEOUT_MS = 10_000;
@@ -26,20 +26,32 @@ export async function fetchOrigin(request: Request, env: Settings): Promise<Resp
   const headersWithin = Number(env.ORIGIN_TIMEOUT_MS ?? DEFAULT_ORIGIN_TIMEOUT_MS);
   const bodyWithin = Number(env.ORIGIN_BODY_TIMEOUT_MS ?? DEFAULT_ORIGIN_BODY_TIMEOUT_MS);
   const abort = new AbortController();
+  // One timer per request in the common case (timers showed in the page path's CPU profile):
+  // it checks the headers' deadline and, for a page whose headers came, re-arms for what is
+  // left of the body's budget. Other files (a video, a large download) stream as long as
+  // they take.
   let timedOut = false;
-  let timer = setTimeout(() => {
-    timedOut = true;
-    abort.abort();
-  }, headersWithin);
+  let headersAt: number | undefined;
+  let html = false;
+  const started = Date.now();
+  const check = () => {
+    const now = Date.now();
+    if (headersAt === undefined) {
+      if (now - started < headersWithin) return void setTimeout(check, started + headersWithin - now);
+      timedOut = true;
+      return abort.abort();
+    }
+    if (!html) return;
+    if (now >= headersAt + bodyWithin) abort.abort();
+    else setTimeout(check, headersAt + bodyWithin - now);
+  };
+  setTimeout(check, Math.min(headersWithin, bodyWithin));
   try {
-    const response = await fetch(originRequest(request, originOf(env.ORIGIN), abort.signal));
-    clearTimeout(timer);
-    // A page keeps streaming after this returns; one that outlives its budget is cut off.
-    // Other files (a video, a large download) stream as long as they take.
-    if (response.body && (response.headers.get("content-type") ?? "").startsWith("text/html")) timer = setTimeout(() => abort.abort(), bodyWithin);
+    const response = await fetch(...originFetchArgs(request, originOf(env.ORIGIN), abort.signal));
+    headersAt = Date.now();
+    html = response.body !== null && (response.headers.get("content-type") ?? "").startsWith("text/html");
     return response;
   } catch (error) {
-    clearTimeout(timer);
     if (timedOut) return originFailure(504, `The shop did not answer within ${headersWithin / 1000} s.`);
     console.error("rujai: origin unreachable:", error);
     return originFailure(502, "The shop could not be reached.");

@@ -4,12 +4,10 @@
  * origin page goes out unchanged. Pages never set the visitor cookie: only an accepted event
  * batch does, so a visitor whose consent is pending or denied gets none.
  */
-import type { Context } from "hono";
-import { decide, type Decision } from "./decide";
+import { decideInTime, type Decision } from "./decide";
 import { renderSlot } from "../core/select";
 import { fetchOrigin } from "./origin";
 import { isRewritable, rewriteSlots, type SlotRendering } from "./rewrite";
-import { timeBox } from "../http/time-box";
 import { visitorOf } from "../http/visitor";
 import { clearSnapshotCookie } from "../http/snapshot";
 import { exposureRecorder } from "./exposure";
@@ -17,9 +15,7 @@ import type { Settings } from "../settings";
 
 const DEFAULT_BUDGET_MS = 50;
 
-export async function servePage(c: Context<{ Bindings: Settings }>): Promise<Response> {
-  const request = c.req.raw;
-  const env = c.env;
+export async function servePage(request: Request, env: Settings, ctx: ExecutionContext): Promise<Response> {
   if (request.method !== "GET") return fetchOrigin(request, env);
 
   const visitor = await visitorOf(request, env);
@@ -27,7 +23,7 @@ export async function servePage(c: Context<{ Bindings: Settings }>): Promise<Res
   const budget = Number(env.DECIDE_BUDGET_MS ?? DEFAULT_BUDGET_MS);
   const lookup = async () => {
     const started = Date.now();
-    const decision = await timeBox(decide(env, request, visitor, now), budget);
+    const decision = await decideInTime(env, request, visitor, now, budget);
     return { decision, ms: Date.now() - started };
   };
   // A navigation is looked up alongside the origin fetch; anything else only once the origin
@@ -42,7 +38,7 @@ export async function servePage(c: Context<{ Bindings: Settings }>): Promise<Res
   const { decision, ms } = await pending;
 
   const personalized = decision !== undefined && decision.slots.size > 0;
-  const observer = exposureRecorder(env, c.executionCtx, request, visitor, decision, now);
+  const observer = exposureRecorder(env, ctx, request, visitor, decision, now);
   // The transformed (or re-wrapped) response has its own, mutable copy of the origin's headers.
   const response = personalized || observer ? rewriteSlots(origin, decision ? renderings(decision) : new Map(), observer) : new Response(origin.body, origin);
   const headers = response.headers;

@@ -41,11 +41,16 @@ export interface RulesSource {
  * context, and workerd refuses their next I/O ("on behalf of a different request").
  */
 export function currentRules(env: RulesSource, now = Date.now()): Promise<CompiledRules> {
+  const fresh = freshRules(env, now);
+  return fresh ? Promise.resolve(fresh) : refresh(env.RULES, now);
+}
+
+/** The isolate's copy if it is fresh — no I/O, so nothing to wait for (or to time-box). */
+export function freshRules(env: RulesSource, now = Date.now()): CompiledRules | undefined {
   const refreshMs = env.RULES_REFRESH_MS === undefined ? DEFAULT_REFRESH_MS : Number(env.RULES_REFRESH_MS);
   // A clock that went backwards (or a test's controlled one) must not make a copy fresh forever.
   const age = cached ? now - cached.checkedAt : -1;
-  if (cached && age >= 0 && age < refreshMs) return Promise.resolve(cached.rules);
-  return refresh(env.RULES, now);
+  return cached && age >= 0 && age < refreshMs ? cached.rules : undefined;
 }
 
 async function refresh(kv: KVNamespace, now: number): Promise<CompiledRules> {
