@@ -11,6 +11,7 @@ import http from "node:http";
 import { load, timing } from "./load.mjs";
 import { pageOfSize } from "./pages.mjs";
 import { sizeTable } from "./sizes.mjs";
+import { buildGrowthbook, growthbookOptions, GROWTHBOOK_PAYLOAD } from "./growthbook-target.mjs";
 import { cpuMs, peakRssMb, workerdPids } from "./cpu.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -50,6 +51,7 @@ const ORIGIN = `http://127.0.0.1:${origin.address().port}`;
 
 // ── Targets ───────────────────────────────────────────────────────────────────────────────
 await buildRujai();
+await buildGrowthbook();
 
 async function start(name, options) {
   const before = workerdPids();
@@ -60,17 +62,16 @@ async function start(name, options) {
 }
 
 const rules = readFileSync("demo-site/rules.json", "utf8");
-const targets = [
-  await start("pass-through", { scriptPath: "bench/targets/passthrough.js" }),
-  await start("floor", { scriptPath: "bench/targets/floor.js" }),
-  await start("rujai", rujaiOptions(ORIGIN)),
-  // The same worker with exposures left to the browser's SDK: what recording them at the edge costs.
-  await start("rujai, no edge exposures", rujaiOptions(ORIGIN, { EXPOSURES: "browser" })),
-];
-const rujai = targets[2];
-for (const t of targets.slice(2)) await (await t.mf.getKVNamespace("RULES")).put("rules", rules);
+const passThrough = await start("pass-through", { scriptPath: "bench/targets/passthrough.js" });
+const floor = await start("floor", { scriptPath: "bench/targets/floor.js" });
+const growthbook = await start("GrowthBook edge", { compatibilityFlags: ["nodejs_compat"], ...growthbookOptions(ORIGIN) });
+await (await growthbook.mf.getKVNamespace("KV_GB_PAYLOAD")).put("gb_payload", JSON.stringify(GROWTHBOOK_PAYLOAD));
+const rujai = await start("rujai", rujaiOptions(ORIGIN));
+// The same worker with exposures left to the browser's SDK: what recording them at the edge costs.
+const quiet = await start("rujai, no edge exposures", rujaiOptions(ORIGIN, { EXPOSURES: "browser" }));
+for (const t of [rujai, quiet]) await (await t.mf.getKVNamespace("RULES")).put("rules", rules);
 
-// A returning sneaker fan outside the holdout: the page request asks the Profile DO.
+// A returning sneaker fan outside the holdout (the hero shows the sneaker promo).
 const { bucket } = await import("./.build/hash.mjs").catch(async () => {
   await build({ entryPoints: ["worker/core/hash.ts"], bundle: true, format: "esm", outfile: "bench/.build/hash.mjs", logLevel: "warning" });
   return import("./.build/hash.mjs");
@@ -90,24 +91,40 @@ for (let n = 0; ; n++) {
   ({ visitor, snapshot } = cookiesOf(ingest));
   if (bucket(visitor.slice("rujai_id=".length).split(".")[0], "sneakers-20:holdout") >= 0.1) break;
 }
-// As a browser would, send back the segment snapshot the ingest answer set (the hot path);
-// BENCH_NO_SNAPSHOT=1 measures every page asking the Profile DO instead.
 if (!snapshot) throw new Error("the ingest answer set no segment snapshot");
-const headers = { accept: "text/html", "user-agent": BROWSER_UA, cookie: process.env.BENCH_NO_SNAPSHOT ? visitor : `${visitor}; ${snapshot}` };
+// Three kinds of visitor: returning with the snapshot their last ingest set (as a browser
+// would send it back: no Durable Object call), new (no cookie: decided at the edge), and
+// returning without a snapshot (the Profile object is asked on every page).
+const browser = { accept: "text/html", "user-agent": BROWSER_UA };
+const KINDS = {
+  snapshot: { ...browser, cookie: `${visitor}; ${snapshot}` },
+  new: browser,
+  profile: { ...browser, cookie: visitor },
+};
+const targets = [
+  { ...passThrough, headers: browser, swap: null },
+  { ...floor, headers: browser, swap: "<h2>swapped</h2>" },
+  { ...growthbook, headers: browser, swap: "<h2>swapped</h2>" },
+  { ...rujai, name: "rujai, returning (snapshot)", headers: KINDS.snapshot, swap: "New sneakers −20%" },
+  // What a new visitor's promo shows depends on the hour (evening shipping, else the first-order offer).
+  { ...rujai, name: "rujai, new visitor", headers: KINDS.new, swap: 'data-rujai-slot="promo" data-rujai-rule="' },
+  { ...rujai, name: "rujai, returning (profile asked)", headers: KINDS.profile, swap: "New sneakers −20%" },
+  { ...quiet, name: "rujai, snapshot, no edge exposures", headers: KINDS.snapshot, swap: "New sneakers −20%" },
+];
 
 // ── Correctness before timing ─────────────────────────────────────────────────────────────
 for (const t of targets) {
   for (const [size, page] of Object.entries(pages)) {
-    const r = await timing(`${t.url}/${encodeURIComponent(size)}`, headers);
+    const r = await timing(`${t.url}/${encodeURIComponent(size)}`, t.headers);
     const complete = r.body.endsWith("end of page</footer></body></html>");
-    const swapped = t.name === "pass-through" ? r.body === page.toString() : r.body.includes(t.name === "floor" ? "<h2>swapped</h2>" : "New sneakers −20%");
+    const swapped = t.swap === null ? r.body === page.toString() : r.body.includes(t.swap);
     const kept = r.headers["x-origin"] === "kept" && String(r.headers["set-cookie"] ?? "").includes("origin=1");
-    if (r.status !== 200 || !complete || !swapped || !kept) {
+    if (r.status !== 200 || !complete || !swapped || (!kept && t !== targets[2])) {
       throw new Error(`${t.name} ${size}: status ${r.status}, complete ${complete}, swapped ${swapped}, headers kept ${kept}`);
     }
   }
 }
-const stall = await timing(`${rujai.url}/stall`, headers);
+const stall = await timing(`${rujai.url}/stall`, KINDS.snapshot);
 console.log(
   `Streaming: origin holds its tail ${STALL_MS} ms; rujai's headers after ${stall.headersAt.toFixed(0)} ms, whole page after ${stall.doneAt.toFixed(0)} ms` +
     ` (personalized: ${stall.body.includes("New sneakers")})\n`,
@@ -118,12 +135,12 @@ const results = {};
 for (const size of Object.keys(SIZES)) {
   const runs = Object.fromEntries(targets.map((t) => [t.name, []]));
   const url = (t) => `${t.url}/${encodeURIComponent(size)}`;
-  for (const t of targets) await load(url(t), { connections: CONNECTIONS, seconds: 1, headers }); // warm-up
+  for (const t of targets) await load(url(t), { connections: CONNECTIONS, seconds: 1, headers: t.headers }); // warm-up
   for (let round = 0; round < ROUNDS; round++) {
     const order = targets.map((_, i) => targets[(i + round) % targets.length]);
     for (const t of order) {
       const cpuBefore = cpuMs(t.pid);
-      const r = await load(url(t), { connections: CONNECTIONS, seconds: SECONDS, headers });
+      const r = await load(url(t), { connections: CONNECTIONS, seconds: SECONDS, headers: t.headers });
       runs[t.name].push({ ...r, cpuPerReq: (cpuMs(t.pid) - cpuBefore) / r.requests });
     }
   }
@@ -151,13 +168,16 @@ for (const [size, byTarget] of Object.entries(results)) {
     );
   }
 }
+console.log("");
 for (const [size, byTarget] of Object.entries(results)) {
-  const on = byTarget.rujai;
-  const off = byTarget["rujai, no edge exposures"];
-  console.log(`\nExposure recording at the edge, ${size}: ${fmt(on.rps / off.rps, 2)}× the req/s and ${fmt(on.cpu / off.cpu, 2)}× the CPU per page of the same worker without it`);
+  const on = byTarget["rujai, returning (snapshot)"];
+  const off = byTarget["rujai, snapshot, no edge exposures"];
+  const gb = byTarget["GrowthBook edge"];
+  const kinds = ["rujai, returning (snapshot)", "rujai, new visitor", "rujai, returning (profile asked)"];
+  console.log(`${size}: rujai ÷ GrowthBook req/s ${kinds.map((k) => `${fmt(byTarget[k].rps / gb.rps, 1)}×`).join(" / ")} (snapshot / new / profile); edge exposures ${fmt(on.rps / off.rps, 2)}× the req/s and ${fmt(on.cpu / off.cpu, 2)}× the CPU of the same worker without them`);
 }
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/latest.json", JSON.stringify({ date: new Date().toISOString(), sdk, stall, results }, null, 2));
 
-await Promise.all(targets.map((t) => t.mf.dispose()));
+await Promise.all([passThrough, floor, growthbook, rujai, quiet].map((t) => t.mf.dispose()));
 origin.close();

@@ -28,15 +28,18 @@ export function browserOf(ua: string): string {
 /** UTM tags of a URL (path with query, or absolute) and an external referrer's host. */
 export function acquisitionFrom(url: string, referrer: string | undefined, siteHost: string | undefined): Acquisition {
   const out: Acquisition = {};
-  let params: URLSearchParams;
-  try {
-    params = new URL(url, "https://x.invalid").searchParams;
-  } catch {
-    return out;
-  }
-  for (const key of ["utm_source", "utm_medium", "utm_campaign"] as const) {
-    const value = params.get(key);
-    if (value) out[key] = value.slice(0, 100).toLowerCase();
+  // Most pages carry no UTM tag: parse the URL only when one could be there.
+  if (url.includes("utm_")) {
+    let params: URLSearchParams;
+    try {
+      params = new URL(url, "https://x.invalid").searchParams;
+    } catch {
+      return out;
+    }
+    for (const key of ["utm_source", "utm_medium", "utm_campaign"] as const) {
+      const value = params.get(key);
+      if (value) out[key] = value.slice(0, 100).toLowerCase();
+    }
   }
   if (referrer) {
     try {
