@@ -23,11 +23,13 @@ export const GROWTHBOOK_PAYLOAD = {
 
 export async function buildGrowthbook() {
   if (!existsSync("bench/peers/node_modules/@growthbook/edge-cloudflare")) execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: "bench/peers", stdio: "inherit" });
-  await build({
-    entryPoints: ["bench/targets/growthbook.js"], bundle: true, format: "esm", platform: "neutral", target: "es2022",
-    outfile: "bench/.build/growthbook.mjs", logLevel: "error", nodePaths: ["bench/peers/node_modules"],
-    mainFields: ["module", "main"], conditions: ["workerd", "worker", "import"],
-  });
+  for (const name of ["growthbook", "growthbook-startworker"]) {
+    await build({
+      entryPoints: [`bench/targets/${name}.js`], bundle: true, format: "esm", platform: "neutral", target: "es2022",
+      outfile: `bench/.build/${name}.mjs`, logLevel: "error", nodePaths: ["bench/peers/node_modules"],
+      mainFields: ["module", "main"], conditions: ["workerd", "worker", "import"],
+    });
+  }
 }
 
 /** Miniflare options: the bundle, its payload KV and settings. */
