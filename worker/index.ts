@@ -109,7 +109,8 @@ export default {
   /** Hourly: each segment's size today, for the trend charts; audience syncs that are due; daily (20:00 UTC, 03:00 in Bangkok) the intent model's fit. */
   async scheduled(controller, env) {
     await recordSizes(env.AUDIENCE, controller.scheduledTime);
-    if (new Date(controller.scheduledTime).getUTCHours() === FIT_HOUR_UTC) await fitIntentModel(env, controller.scheduledTime);
+    // A failed fit keeps the model it had (and the priors before any); the syncs still run.
+    if (new Date(controller.scheduledTime).getUTCHours() === FIT_HOUR_UTC) await fitIntentModel(env, controller.scheduledTime).catch((error: unknown) => console.error("rujai: intent fit failed:", error));
     const rules = await currentRules(env, controller.scheduledTime);
     await syncAudiences(env.AUDIENCE, env.DELIVERY_QUEUE as Queue<Delivery>, rules.document, controller.scheduledTime);
   },
