@@ -31,7 +31,13 @@ export function cookieSecrets(env: CookieSecrets): string[] {
   return [env.IDENTIFY_SECRET, env.IDENTIFY_SECRET_PREVIOUS].filter((s): s is string => Boolean(s));
 }
 
-export const toBase64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const URL_SAFE: Record<string, string> = { "+": "-", "/": "_", "=": "" };
+/** base64url without padding; one pass over the bytes and one over the text (it is on the page path). */
+export function toBase64Url(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!);
+  return btoa(binary).replace(/[+/=]/g, (c) => URL_SAFE[c]!);
+}
 export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
   const bytes = new Uint8Array(binary.length);
