@@ -15,7 +15,13 @@ import { pageOfSize } from "./pages.mjs";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const VISITOR = process.env.BENCH_VISITOR ?? "snapshot";
 const SIZE = Number(process.env.BENCH_PAGE_BYTES ?? 10_000);
-const INSPECTOR = 9333;
+// A free port for the inspector (a fixed one could still be held by an earlier, killed run).
+const INSPECTOR = await new Promise((resolve) => {
+  const probe = http.createServer().listen(0, "127.0.0.1", () => {
+    const { port } = probe.address();
+    probe.close(() => resolve(port));
+  });
+});
 
 // Readable names and a `// path` comment before each module: self time maps back to files.
 await build({
@@ -40,6 +46,8 @@ const origin = http.createServer((req, res) => {
 await new Promise((r) => origin.listen(0, "127.0.0.1", r));
 const ORIGIN = `http://127.0.0.1:${origin.address().port}`;
 const mf = new Miniflare({ ...rujaiOptions(ORIGIN), compatibilityDate: COMPAT, scriptPath: "bench/.build/rujai-profile.mjs", inspectorPort: INSPECTOR });
+// Killed or interrupted, the run still takes its workerd down with it.
+for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => void mf.dispose().finally(() => process.exit(130)));
 const url = (await mf.ready).toString().replace(/\/$/, "");
 await (await mf.getKVNamespace("RULES")).put("rules", readFileSync("demo-site/rules.json", "utf8"));
 
