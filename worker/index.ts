@@ -20,6 +20,7 @@ import { intentApi } from "./admin/intent";
 import { fitIntentModel } from "./intent/fit-job";
 import { extraScript, script } from "./routes/script";
 import { servePage } from "./edge/page";
+import { pathAndQuery } from "./edge/origin-request";
 import { serverEvents } from "./routes/server-events";
 import { rateLimited } from "./http/rate-limit";
 import { requireAdmin } from "./http/admin-auth";
@@ -75,7 +76,7 @@ function buildApp(basePath: string) {
 
 /** Whether a request is for rujai itself (its script or API) rather than a page of the site. */
 function isRujai(url: string, basePath: string): boolean {
-  const path = url.slice(url.indexOf("/", url.indexOf("//") + 2));
+  const path = pathAndQuery(url);
   return path.startsWith("/rujai.js") || path === basePath || path.startsWith(`${basePath}/`) || path.startsWith(`${basePath}?`);
 }
 

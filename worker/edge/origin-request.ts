@@ -38,7 +38,7 @@ export function upstreamUrl(requestUrl: string, origin: URL): string {
 }
 
 /** "/p/x?q=1" of "https://host/p/x?q=1" (a URL as the runtime serializes it). */
-function pathAndQuery(url: string): string {
+export function pathAndQuery(url: string): string {
   const path = url.indexOf("/", url.indexOf("//") + 2);
   return path < 0 ? "/" : url.slice(path);
 }

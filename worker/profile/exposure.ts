@@ -17,16 +17,16 @@ export interface ExposureInput {
   shadow?: { version: string; slots: string[]; context: VisitContext };
 }
 
-export function createShadowTables(sql: SqlStorage): void {
+/** Readies `shadow_seen` for `version`, forgetting other drafts' keys: once per draft per object. */
+export function startShadowDraft(sql: SqlStorage, version: string): void {
   sql.exec("CREATE TABLE IF NOT EXISTS shadow_seen (draft TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (draft, key))");
+  sql.exec("DELETE FROM shadow_seen WHERE draft != ?", version);
 }
 
-/** The rows this page adds for `draft`, or null when the draft in force is another. */
+/** The rows this page adds for `draft` (its table readied by startShadowDraft), or null when the draft in force is another. */
 export function shadowRows(sql: SqlStorage, draft: CompiledRules, profile: ProfileView, input: ExposureInput, visitorId: string): ShadowRow[] | null {
   const shadow = input.shadow;
   if (!shadow || shadow.version !== draft.version) return null;
-  createShadowTables(sql);
-  sql.exec("DELETE FROM shadow_seen WHERE draft != ?", draft.version);
   const keys = shadowKeys(draft, profile, input.at, shadow.context, visitorId, shadow.slots, input.exposures);
   return keys.map((key) => {
     const first = sql.exec("INSERT OR IGNORE INTO shadow_seen (draft, key) VALUES (?, ?)", draft.version, key).rowsWritten > 0;

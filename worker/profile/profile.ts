@@ -17,7 +17,7 @@ import { currentRules } from "../rules/store";
 import { armKey, attribute, type ArmState } from "../core/arms";
 import { shardOf } from "../stats/stats";
 import { createArmTables, loadArms, storeArms, pruneArms } from "./arms";
-import { shadowRows, type ExposureInput } from "./exposure";
+import { shadowRows, startShadowDraft, type ExposureInput } from "./exposure";
 import { boughtWithin, featuresAt } from "../core/intent/features";
 import { KEEP_EVENTS_MS, planRetention, storedBytes } from "../core/retention";
 import { identityOf } from "../identity/identity";
@@ -92,6 +92,8 @@ export class Profile extends DurableObject<Settings> {
   private indexed = { version: 0, fingerprint: "" };
   /** This visitor's state in each arm of each rule and trigger they were shown (results). */
   private arms = new Map<string, ArmState>();
+  /** The shadow draft whose `shadow_seen` table this object has readied. */
+  private shadowDraft: string | undefined;
 
   constructor(ctx: DurableObjectState, env: Settings) {
     super(ctx, env);
@@ -271,6 +273,7 @@ export class Profile extends DurableObject<Settings> {
     this.stored = false;
     this.indexed = { version: 0, fingerprint: "" };
     this.arms.clear();
+    this.shadowDraft = undefined;
     this.fireDue = undefined;
     this.firesCheckedFor = "";
     if (userId !== null) await identityOf(this.env, userId).forget();
@@ -376,6 +379,10 @@ export class Profile extends DurableObject<Settings> {
     if (!this.stored) return;
     try {
       const draft = (await currentRules(this.env)).shadow;
+      if (draft && draft.version !== this.shadowDraft) {
+        startShadowDraft(this.sql, draft.version);
+        this.shadowDraft = draft.version;
+      }
       const rows = draft ? shadowRows(this.sql, draft, this.profile, input, this.visitorId()) : null;
       if (draft && rows?.length) await shardOf(this.env, this.visitorId()).addShadow(draft.version, rows);
     } catch (error) {
