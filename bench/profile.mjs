@@ -3,6 +3,7 @@
 // `npm run bench`). Prints self time per function and per source file, so changes to the page
 // path are chosen from measurements rather than guesses.
 //   BENCH_VISITOR=snapshot|new|profile BENCH_SECONDS=5 npm run bench:profile
+// BENCH_VISITOR=floor profiles the bare-HTMLRewriter floor instead, for the side-by-side.
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { readFileSync } from "node:fs";
@@ -45,7 +46,8 @@ const origin = http.createServer((req, res) => {
 });
 await new Promise((r) => origin.listen(0, "127.0.0.1", r));
 const ORIGIN = `http://127.0.0.1:${origin.address().port}`;
-const mf = new Miniflare({ ...rujaiOptions(ORIGIN), compatibilityDate: COMPAT, scriptPath: "bench/.build/rujai-profile.mjs", inspectorPort: INSPECTOR });
+const FLOOR = VISITOR === "floor";
+const mf = new Miniflare({ ...rujaiOptions(ORIGIN), compatibilityDate: COMPAT, scriptPath: FLOOR ? "bench/targets/floor.js" : "bench/.build/rujai-profile.mjs", inspectorPort: INSPECTOR, ...(FLOOR ? { bindings: { ORIGIN } } : {}) });
 // Killed or interrupted, the run still takes its workerd down with it.
 for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => void mf.dispose().finally(() => process.exit(130)));
 const url = (await mf.ready).toString().replace(/\/$/, "");
@@ -56,7 +58,7 @@ const now = Date.now();
 const views = ["sn-runner", "sn-court", "sn-trail"].map((id, i) => ({ id: `prof-view-${i}`, type: "view_item", ts: now - i * 1000, props: { item_id: id, category: "sneakers" } }));
 const ingest = await fetch(`${url}/rujai/e`, { method: "POST", headers: { "user-agent": BROWSER_UA }, body: JSON.stringify({ sentAt: now, events: views }) });
 const { visitor, snapshot } = cookiesOf(ingest);
-const cookie = VISITOR === "new" ? undefined : VISITOR === "profile" ? visitor : `${visitor}; ${snapshot}`;
+const cookie = FLOOR || VISITOR === "new" ? undefined : VISITOR === "profile" ? visitor : `${visitor}; ${snapshot}`;
 const headers = { accept: "text/html", "user-agent": BROWSER_UA, ...(cookie ? { cookie } : {}) };
 await load(`${url}/page`, { connections: 10, seconds: 1, headers }); // warm-up
 

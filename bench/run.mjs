@@ -1,21 +1,23 @@
 // npm run bench — rujai's figures, measured as ../shared/BENCHMARKS.md says: workers started
 // with Miniflare directly (no wrangler dev, no inspector), a loopback origin, the targets
 // alternated round by round in one run, CPU read from each workerd process.
-//   BENCH_SECONDS=5 BENCH_ROUNDS=3 BENCH_CONNECTIONS=10 npm run bench
+//   BENCH_SECONDS=0.5 BENCH_ROUNDS=24 BENCH_CONNECTIONS=10 npm run bench
 // (npm run bench:size prints only the script-size table.)
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { BROWSER_UA, buildRujai, cookiesOf, rujaiOptions } from "./rujai-target.mjs";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import { load, timing } from "./load.mjs";
+import { timing } from "./load.mjs";
 import { pageOfSize } from "./pages.mjs";
 import { sizeTable } from "./sizes.mjs";
 import { buildGrowthbook, growthbookOptions, GROWTHBOOK_PAYLOAD } from "./growthbook-target.mjs";
 import { cpuMs, peakRssMb, workerdPids } from "./cpu.mjs";
+import { pinCpus, ratioText, timeRounds } from "./rounds.mjs";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// Many short turns rather than a few long ones (bench/rounds.mjs says why).
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 0.5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 24);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const ALL_SIZES = { "10 KB": 10_000, "100 KB": 100_000, "1 MB": 1_000_000 };
 // BENCH_SIZES="10 KB" times only some pages (all are still checked for correctness).
@@ -64,6 +66,7 @@ async function start(name, options) {
 const rules = readFileSync("demo-site/rules.json", "utf8");
 const passThrough = await start("pass-through", { scriptPath: "bench/targets/passthrough.js" });
 const floor = await start("floor", { scriptPath: "bench/targets/floor.js" });
+const floorTwo = await start("floor, two slots", { scriptPath: "bench/targets/floor-two-slots.js" });
 const growthbook = await start("GrowthBook edge", { compatibilityFlags: ["nodejs_compat"], ...growthbookOptions(ORIGIN) });
 await (await growthbook.mf.getKVNamespace("KV_GB_PAYLOAD")).put("gb_payload", JSON.stringify(GROWTHBOOK_PAYLOAD));
 const rujai = await start("rujai", rujaiOptions(ORIGIN));
@@ -104,13 +107,16 @@ const KINDS = {
 const targets = [
   { ...passThrough, headers: browser, swap: null },
   { ...floor, headers: browser, swap: "<h2>swapped</h2>" },
+  { ...floorTwo, headers: browser, swap: "<b>promo swapped</b>" },
   // GrowthBook's edge app answers with its own headers, not the origin's.
   { ...growthbook, headers: browser, swap: "<h2>swapped</h2>", ownHeaders: true },
-  { ...rujai, name: "rujai, returning (snapshot)", headers: KINDS.snapshot, swap: "New sneakers −20%" },
+  // A snapshot expires (at the next instant a segment could change): the load renews it from
+  // the Set-Cookie of the page that asked the profile, as a browser does.
+  { ...rujai, name: "rujai, returning (snapshot)", headers: KINDS.snapshot, jar: "rujai_seg", swap: "New sneakers −20%" },
   // What a new visitor's promo shows depends on the hour (evening shipping, else the first-order offer).
   { ...rujai, name: "rujai, new visitor", headers: KINDS.new, swap: 'data-rujai-slot="promo" data-rujai-rule="' },
   { ...rujai, name: "rujai, returning (profile asked)", headers: KINDS.profile, swap: "New sneakers −20%" },
-  { ...quiet, name: "rujai, snapshot, no edge exposures", headers: KINDS.snapshot, swap: "New sneakers −20%" },
+  { ...quiet, name: "rujai, snapshot, no edge exposures", headers: KINDS.snapshot, jar: "rujai_seg", swap: "New sneakers −20%" },
 ];
 
 // ── Correctness before timing ─────────────────────────────────────────────────────────────
@@ -132,38 +138,31 @@ console.log(
 );
 
 // ── Timed runs, alternating targets round by round ────────────────────────────────────────
-const results = {};
-for (const size of Object.keys(SIZES)) {
-  const runs = Object.fromEntries(targets.map((t) => [t.name, []]));
-  const url = (t) => `${t.url}/${encodeURIComponent(size)}`;
-  for (const t of targets) await load(url(t), { connections: CONNECTIONS, seconds: 1, headers: t.headers }); // warm-up
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = targets.map((_, i) => targets[(i + round) % targets.length]);
-    for (const t of order) {
-      const cpuBefore = cpuMs(t.pid);
-      const r = await load(url(t), { connections: CONNECTIONS, seconds: SECONDS, headers: t.headers });
-      runs[t.name].push({ ...r, cpuPerReq: (cpuMs(t.pid) - cpuBefore) / r.requests });
-    }
-  }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  results[size] = Object.fromEntries(
-    targets.map((t) => {
-      const rs = runs[t.name];
-      return [t.name, { rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p95: median(rs.map((r) => r.p95)), cpu: median(rs.map((r) => r.cpuPerReq)), errors: rs.reduce((s, r) => s + r.errors, 0), skipped: rs.reduce((s, r) => s + r.skipped, 0), rss: peakRssMb(t.pid) }];
-    }),
-  );
-}
+// BENCH_ONLY="floor,snapshot" times only the targets whose names contain one of those words
+// (the floor, the reference, always runs).
+const timed = process.env.BENCH_ONLY ? targets.filter((t) => t.name === "floor" || process.env.BENCH_ONLY.split(",").some((w) => t.name.includes(w))) : targets;
+const pinned = pinCpus([passThrough, floor, floorTwo, growthbook, rujai, quiet].map((t) => t.pid));
+const results = await timeRounds(timed, { sizes: Object.keys(SIZES), rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, cpuOf: (t) => cpuMs(t.pid) });
+for (const byTarget of Object.values(results)) for (const t of timed) byTarget[t.name].rss = peakRssMb(t.pid);
 
 // ── Report ────────────────────────────────────────────────────────────────────────────────
 const fmt = (n, d = 0) => n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
-console.log(`Page cost (${CONNECTIONS} connections, ${SECONDS} s × ${ROUNDS} rounds, medians; CPU = workerd user+sys per request)`);
+/** "snapshot 100 %": where rujai's pages said their segments came from (Server-Timing). */
+function sourcesText(sources) {
+  const total = Object.values(sources).reduce((s, n) => s + n, 0);
+  if (!total) return "—";
+  return Object.entries(sources).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${fmt((100 * n) / total, (100 * n) / total > 99.5 && n < total ? 1 : 0)} %`).join(", ");
+}
+console.log(
+  `Page cost (${CONNECTIONS} connections, ${SECONDS} s × ${ROUNDS} rounds${pinned ? ", workers pinned to one CPU, load and origin to the other" : ""}; medians; ` +
+    "CPU = workerd user+sys per request; ratios to the floor taken within each round: median (lowest–highest))",
+);
 for (const [size, byTarget] of Object.entries(results)) {
-  const floor = byTarget.floor;
-  console.log(`\n${size} page | req/s | p50 ms | p95 ms | CPU ms/req | peak RSS MB | req/s ÷ floor | CPU ÷ floor`);
-  console.log("--- | --- | --- | --- | --- | --- | --- | ---");
+  console.log(`\n${size} page | req/s | p50 ms | p95 ms | CPU ms/req | peak RSS MB | req/s ÷ floor | CPU ÷ floor | segments from`);
+  console.log("--- | --- | --- | --- | --- | --- | --- | --- | ---");
   for (const [name, r] of Object.entries(byTarget)) {
     console.log(
-      `${name} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p95, 1)} | ${fmt(r.cpu, 2)} | ${fmt(r.rss)} | ${fmt(r.rps / floor.rps, 2)}× | ${fmt(r.cpu / floor.cpu, 2)}×` +
+      `${name} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p95, 1)} | ${fmt(r.cpu, 2)} | ${fmt(r.rss)} | ${ratioText(r.rpsRatio, ROUNDS)} | ${ratioText(r.cpuRatio, ROUNDS)} | ${sourcesText(r.sources)}` +
         (r.errors ? ` (${r.errors} errors)` : "") +
         (r.skipped ? ` (${r.skipped} pages not personalized)` : ""),
     );
@@ -174,11 +173,13 @@ for (const [size, byTarget] of Object.entries(results)) {
   const on = byTarget["rujai, returning (snapshot)"];
   const off = byTarget["rujai, snapshot, no edge exposures"];
   const gb = byTarget["GrowthBook edge"];
-  const kinds = ["rujai, returning (snapshot)", "rujai, new visitor", "rujai, returning (profile asked)"];
-  console.log(`${size}: rujai ÷ GrowthBook req/s ${kinds.map((k) => `${fmt(byTarget[k].rps / gb.rps, 1)}×`).join(" / ")} (snapshot / new / profile); edge exposures ${fmt(on.rps / off.rps, 2)}× the req/s and ${fmt(on.cpu / off.cpu, 2)}× the CPU of the same worker without them`);
+  const kinds = { snapshot: "rujai, returning (snapshot)", new: "rujai, new visitor", "profile asked": "rujai, returning (profile asked)" };
+  const timedKinds = Object.entries(kinds).filter(([, name]) => byTarget[name]);
+  if (gb) console.log(`${size}: rujai ÷ GrowthBook req/s ${timedKinds.map(([, name]) => `${fmt(byTarget[name].rps / gb.rps, 1)}×`).join(" / ")} (${timedKinds.map(([kind]) => kind).join(" / ")})`);
+  if (on && off) console.log(`${size}: edge exposures ${fmt(on.rps / off.rps, 2)}× the req/s and ${fmt(on.cpu / off.cpu, 2)}× the CPU of the same worker without them`);
 }
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/latest.json", JSON.stringify({ date: new Date().toISOString(), sdk, stall, results }, null, 2));
 
-await Promise.all([passThrough, floor, growthbook, rujai, quiet].map((t) => t.mf.dispose()));
+await Promise.all([passThrough, floor, floorTwo, growthbook, rujai, quiet].map((t) => t.mf.dispose()));
 origin.close();

@@ -3,18 +3,18 @@
 // rujai), load sent straight to its workerd runtime (not through wrangler's proxy worker), CPU
 // from the workerd processes each start spawned. Same loopback origin, pages, visitor kinds
 // and rotation as `npm run bench` (Miniflare directly).
-//   BENCH_SECONDS=5 BENCH_ROUNDS=3 BENCH_SIZES="10 KB,100 KB" npm run bench:startworker
+//   BENCH_SECONDS=0.5 BENCH_ROUNDS=24 BENCH_SIZES="10 KB,100 KB" npm run bench:startworker
 import { unstable_startWorker } from "wrangler";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { BROWSER_UA, cookiesOf } from "./rujai-target.mjs";
 import { buildGrowthbook, GROWTHBOOK_PAYLOAD } from "./growthbook-target.mjs";
-import { load } from "./load.mjs";
 import { pageOfSize } from "./pages.mjs";
 import { cpuMs, workerdPids } from "./cpu.mjs";
+import { ratioText, timeRounds } from "./rounds.mjs";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 0.5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 24);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const ALL_SIZES = { "10 KB": 10_000, "100 KB": 100_000, "1 MB": 1_000_000 };
 const SIZES = process.env.BENCH_SIZES ? Object.fromEntries(Object.entries(ALL_SIZES).filter(([k]) => process.env.BENCH_SIZES.split(",").includes(k))) : ALL_SIZES;
@@ -92,36 +92,22 @@ const browser = { accept: "text/html", "user-agent": BROWSER_UA };
 targets.push(
   { ...floor, headers: browser },
   { ...growthbook, headers: browser },
-  { ...rujai, name: "rujai, returning (snapshot)", headers: { ...browser, cookie: `${visitor}; ${snapshot}` } },
+  { ...rujai, name: "rujai, returning (snapshot)", headers: { ...browser, cookie: `${visitor}; ${snapshot}` }, jar: "rujai_seg" },
   { ...rujai, name: "rujai, new visitor", headers: browser },
   { ...rujai, name: "rujai, returning (profile asked)", headers: { ...browser, cookie: visitor } },
 );
 
 const alive = (pid) => existsSync(`/proc/${pid}/stat`);
 const cpuOf = (t) => t.pids.filter(alive).reduce((s, p) => s + cpuMs(p), 0);
-const results = {};
-for (const size of Object.keys(SIZES)) {
-  const runs = Object.fromEntries(targets.map((t) => [t.name, []]));
-  const url = (t) => `${t.url}/${encodeURIComponent(size)}`;
-  for (const t of targets) await load(url(t), { connections: CONNECTIONS, seconds: 1, headers: t.headers });
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const t of targets.map((_, i) => targets[(i + round) % targets.length])) {
-      const before = cpuOf(t);
-      const r = await load(url(t), { connections: CONNECTIONS, seconds: SECONDS, headers: t.headers });
-      runs[t.name].push({ ...r, cpuPerReq: (cpuOf(t) - before) / r.requests });
-    }
-  }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  results[size] = Object.fromEntries(targets.map((t) => [t.name, { rps: median(runs[t.name].map((r) => r.rps)), cpu: median(runs[t.name].map((r) => r.cpuPerReq)), errors: runs[t.name].reduce((s, r) => s + r.errors, 0) }]));
-}
+const results = await timeRounds(targets, { sizes: Object.keys(SIZES), rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, cpuOf });
 
 const fmt = (n, d = 0) => n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
-console.log(`Page cost through unstable_startWorker (${CONNECTIONS} connections, ${SECONDS} s × ${ROUNDS} rounds, medians; load straight to each runtime)`);
+console.log(`Page cost through unstable_startWorker (${CONNECTIONS} connections, ${SECONDS} s × ${ROUNDS} rounds, targets alternated; load straight to each runtime; ratios over the run (range over its thirds))`);
 for (const [size, by] of Object.entries(results)) {
   console.log(`\n${size} page | req/s | CPU ms/req | req/s ÷ floor | CPU ÷ floor | ÷ GrowthBook req/s`);
   console.log("--- | --- | --- | --- | --- | ---");
   for (const [name, r] of Object.entries(by)) {
-    console.log(`${name} | ${fmt(r.rps)} | ${fmt(r.cpu, 2)} | ${fmt(r.rps / by.floor.rps, 2)}× | ${fmt(r.cpu / by.floor.cpu, 2)}× | ${fmt(r.rps / by["GrowthBook edge"].rps, 1)}×${r.errors ? ` (${r.errors} errors)` : ""}`);
+    console.log(`${name} | ${fmt(r.rps)} | ${fmt(r.cpu, 2)} | ${ratioText(r.rpsRatio, ROUNDS)} | ${ratioText(r.cpuRatio, ROUNDS)} | ${fmt(r.rps / by["GrowthBook edge"].rps, 1)}×${r.errors ? ` (${r.errors} errors)` : ""}`);
   }
 }
 for (const t of [floor, growthbook, rujai]) await t.worker.dispose();

@@ -1,0 +1,85 @@
+// The timed part of both page-cost benches: targets alternated in many short turns (A B C,
+// B C A, …) so the machine's slow swings fall on every target alike, figures totalled over all
+// turns, and the ratio to the reference shown with its range over each third of the run. On
+// this 2-vCPU machine 5-second turns moved a ratio by up to ±0.15× between runs of one commit.
+import { execFileSync } from "node:child_process";
+import { load } from "./load.mjs";
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * BENCH_PIN=1: the workers under test on the second CPU, the load generator and origin (this
+ * process) on the first, so neither side takes the other's core and a worker's throughput is
+ * its own. Off by default: a deployment shares nothing with its load generator either way.
+ */
+export function pinCpus(workerdPids) {
+  if (process.env.BENCH_PIN !== "1") return false;
+  execFileSync("taskset", ["-a", "-cp", "0", String(process.pid)], { stdio: "ignore" });
+  for (const pid of workerdPids) execFileSync("taskset", ["-a", "-cp", "1", String(pid)], { stdio: "ignore" });
+  return true;
+}
+
+/**
+ * Times every target on every page size in `rounds` short turns each. A target's figures are
+ * its totals over all its turns (requests ÷ seconds, CPU ÷ requests); its ratios to the
+ * reference are taken over the same turns, and again over each third of the rounds to show
+ * how far they move. `cpuOf(target)` reads the CPU its processes used so far (ms).
+ */
+export async function timeRounds(targets, { sizes, rounds, seconds, connections, cpuOf, reference = "floor", path = (size) => `/${encodeURIComponent(size)}` }) {
+  const results = {};
+  for (const size of sizes) {
+    const runs = Object.fromEntries(targets.map((t) => [t.name, []]));
+    const url = (t) => `${t.url}${path(size)}`;
+    for (const t of targets) await load(url(t), { connections, seconds: 1, headers: t.headers }); // warm-up
+    for (let round = 0; round < rounds; round++) {
+      for (const t of targets.map((_, i) => targets[(i + round) % targets.length])) {
+        const before = cpuOf(t);
+        const r = await load(url(t), { connections, seconds, headers: t.headers, jar: t.jar });
+        if (t.jar) t.headers = r.headers;
+        runs[t.name].push({ ...r, cpu: cpuOf(t) - before });
+      }
+    }
+    const totals = (rs) => {
+      const requests = rs.reduce((s, r) => s + r.requests, 0);
+      return { rps: requests / rs.reduce((s, r) => s + r.elapsed, 0), cpu: rs.reduce((s, r) => s + r.cpu, 0) / requests };
+    };
+    const thirds = (rs) => [0, 1, 2].map((k) => rs.filter((_, i) => Math.floor((3 * i) / rs.length) === k)).filter((b) => b.length);
+    const ref = runs[reference];
+    results[size] = Object.fromEntries(
+      targets.map((t) => {
+        const rs = runs[t.name];
+        const all = totals(rs);
+        const refAll = totals(ref);
+        const blocks = thirds(rs).map((b, k) => [totals(b), totals(thirds(ref)[k])]);
+        const ratio = (whole, parts) => ({ median: whole, min: Math.min(...parts), max: Math.max(...parts) });
+        return [
+          t.name,
+          {
+            rps: all.rps,
+            cpu: all.cpu,
+            p50: median(rs.map((r) => r.p50)),
+            p95: median(rs.map((r) => r.p95)),
+            rpsRatio: ratio(all.rps / refAll.rps, blocks.map(([a, b]) => a.rps / b.rps)),
+            cpuRatio: ratio(all.cpu / refAll.cpu, blocks.map(([a, b]) => a.cpu / b.cpu)),
+            errors: rs.reduce((s, r) => s + r.errors, 0),
+            skipped: rs.reduce((s, r) => s + r.skipped, 0),
+            sources: rs.reduce((all, r) => {
+              for (const [k, n] of Object.entries(r.sources)) all[k] = (all[k] ?? 0) + n;
+              return all;
+            }, {}),
+          },
+        ];
+      }),
+    );
+  }
+  return results;
+}
+
+/** "0.94× (0.90–0.97)": the ratio over the whole run, and its range over the run's thirds. */
+export function ratioText({ median, min, max }, rounds) {
+  const f = (n) => n.toFixed(2);
+  return rounds > 1 ? `${f(median)}× (${f(min)}–${f(max)})` : `${f(median)}×`;
+}
