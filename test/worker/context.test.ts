@@ -21,3 +21,22 @@ describe("visitContext", () => {
     expect(tokyo.timezone).toBe("Asia/Tokyo");
   });
 });
+
+describe("the edge's facts by address", () => {
+  const from = (address: string, cf: object) => new Request("https://shop.test/", { cf, headers: { "cf-connecting-ip": address } } as RequestInit);
+  const bangkok = { asn: 45758, colo: "BKK", postalCode: "10110", asOrganization: "TRUE INTERNET", country: "TH", timezone: "Asia/Bangkok" };
+  const tokyo = { asn: 2516, colo: "NRT", postalCode: "100-0001", asOrganization: "KDDI", country: "JP", timezone: "Asia/Tokyo" };
+
+  it("a page from an address seen minutes ago gets that address's timezone and country (cf not parsed again)", () => {
+    expect(visitContext(from("203.0.113.7", bangkok), noTimezoneRules, "UTC").timezone).toBe("Asia/Bangkok");
+    // The edge derives both from the address: the same address gets the same facts. The test
+    // hands a different cf only to show the kept ones are used.
+    const again = visitContext(from("203.0.113.7", tokyo), noTimezoneRules, "UTC");
+    expect([again.timezone, again.country]).toEqual(["Asia/Bangkok", "TH"]);
+  });
+  it("another address, or none, reads its own request's facts", () => {
+    visitContext(from("203.0.113.8", bangkok), noTimezoneRules, "UTC");
+    expect(visitContext(from("198.51.100.9", tokyo), noTimezoneRules, "UTC").timezone).toBe("Asia/Tokyo");
+    expect(visitContext(request(tokyo), noTimezoneRules, "UTC").country).toBe("JP");
+  });
+});

@@ -66,4 +66,20 @@ describe("segment snapshot", () => {
     await putRules({ ...shopRules, timezone: "Asia/Tokyo" });
     expect((await page(v, snapshot)).headers.get("server-timing")).toMatch(/from profile/);
   });
+
+  it("asked again within the minute, the profile's same answer is the same signed cookie, and it verifies", async () => {
+    const { v } = await fanWithSnapshot();
+    const snapshotOf = (res: Response) => setCookies(res).find((c: string) => c.startsWith("rujai_seg="))!;
+    const first = await getPage("/", v);
+    vi.setSystemTime(T0 + 20_000);
+    const second = await getPage("/", v);
+    expect(second.headers.get("server-timing")).toMatch(/segments from profile/);
+    expect(snapshotOf(second).split(";")[0]).toBe(snapshotOf(first).split(";")[0]);
+    // Max-Age still counts down from this page's own time.
+    const maxAge = (res: Response) => Number(/Max-Age=(\d+)/.exec(snapshotOf(res))![1]);
+    expect(maxAge(first) - maxAge(second)).toBe(20);
+    const next = await page(v, snapshotOf(second).split(";")[0]!);
+    expect(next.headers.get("server-timing")).toMatch(/segments from snapshot/);
+    expect(slotOf(await next.text(), "hero").content).toBe(SNEAKER_HTML);
+  });
 });

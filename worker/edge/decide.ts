@@ -38,10 +38,25 @@ export function snapshotOf(visitorId: string, view: PageView): Snapshot {
   return { v: visitorId, r: view.rulesVersion, u: view.validUntil, s: view.segments, t: view.vars };
 }
 
+/**
+ * Object ids by visitor, per namespace: `idFromName` hashes the name on every call, and a
+ * visitor's pages come in runs. Ids are plain values (a stub is not, so each request makes
+ * its own). Bounded.
+ */
+const idsByNamespace = new WeakMap<object, Map<string, DurableObjectId>>();
+const MAX_IDS = 1_000;
+
 export function profileOf(env: Settings, visitorId: string): DurableObjectStub<Profile> {
   // wrangler types cannot see the class behind the binding; this is it.
   const ns = env.PROFILE as unknown as DurableObjectNamespace<Profile>;
-  return ns.get(ns.idFromName(visitorId));
+  let ids = idsByNamespace.get(ns);
+  if (!ids) idsByNamespace.set(ns, (ids = new Map()));
+  let id = ids.get(visitorId);
+  if (!id) {
+    if (ids.size >= MAX_IDS) ids.clear();
+    ids.set(visitorId, (id = ns.idFromName(visitorId)));
+  }
+  return ns.get(id);
 }
 
 export async function decide(

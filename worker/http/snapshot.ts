@@ -38,12 +38,28 @@ const encoder = new TextEncoder();
 const verified = new Map<string, Snapshot>();
 const MAX_VERIFIED = 1_000;
 
+/**
+ * Cookie values signed in this isolate, by their snapshot's JSON: a visitor whose profile is
+ * asked page after page (no snapshot sent back, a landing page) gets the same one without
+ * encoding and an HMAC each time — both showed in the profile-asked page's CPU profile. Bounded.
+ */
+const signed = new Map<string, { secret: string; value: string }>();
+const MAX_SIGNED = 1_000;
+
 /** The Set-Cookie value for a snapshot, or null when it would be too large to carry. */
 export async function snapshotCookie(secret: string, snapshot: Snapshot, now: number): Promise<string | null> {
-  const until = Math.min(snapshot.u, now + MAX_AGE_MS);
+  // The 6-hour cap falls on a whole minute, so the same view within a minute is the same cookie.
+  const until = Math.min(snapshot.u, Math.floor((now + MAX_AGE_MS) / 60_000) * 60_000);
   if (until <= now) return null;
-  const payload = toBase64Url(encoder.encode(JSON.stringify({ ...snapshot, u: until })));
-  const value = `${payload}.${await mac("snapshot", secret, payload)}`;
+  const json = JSON.stringify({ ...snapshot, u: until });
+  const known = signed.get(json);
+  let value = known?.secret === secret ? known.value : undefined;
+  if (!value) {
+    const payload = toBase64Url(encoder.encode(json));
+    value = `${payload}.${await mac("snapshot", secret, payload)}`;
+    if (signed.size >= MAX_SIGNED) signed.clear();
+    signed.set(json, { secret, value });
+  }
   if (value.length > MAX_COOKIE_BYTES) return null;
   return `${SNAPSHOT_COOKIE}=${value}; Path=/; Max-Age=${Math.ceil((until - now) / 1000)}; HttpOnly; Secure; SameSite=Lax`;
 }
