@@ -67,6 +67,7 @@ const rules = readFileSync("demo-site/rules.json", "utf8");
 const passThrough = await start("pass-through", { scriptPath: "bench/targets/passthrough.js" });
 const floor = await start("floor", { scriptPath: "bench/targets/floor.js" });
 const floorTwo = await start("floor, two slots", { scriptPath: "bench/targets/floor-two-slots.js" });
+const floorContract = await start("floor, rujai's contract", { scriptPath: "bench/targets/floor-contract.js" });
 const growthbook = await start("GrowthBook edge", { compatibilityFlags: ["nodejs_compat"], ...growthbookOptions(ORIGIN) });
 await (await growthbook.mf.getKVNamespace("KV_GB_PAYLOAD")).put("gb_payload", JSON.stringify(GROWTHBOOK_PAYLOAD));
 const rujai = await start("rujai", rujaiOptions(ORIGIN));
@@ -108,6 +109,7 @@ const targets = [
   { ...passThrough, headers: browser, swap: null },
   { ...floor, headers: browser, swap: "<h2>swapped</h2>" },
   { ...floorTwo, headers: browser, swap: "<b>promo swapped</b>" },
+  { ...floorContract, headers: KINDS.snapshot, swap: 'data-rujai-rule="sneakers-20" data-rujai-variant="default"><h2>swapped</h2>' },
   // GrowthBook's edge app answers with its own headers, not the origin's.
   { ...growthbook, headers: browser, swap: "<h2>swapped</h2>", ownHeaders: true },
   // A snapshot expires (at the next instant a segment could change): the load renews it from
@@ -141,7 +143,7 @@ console.log(
 // BENCH_ONLY="floor,snapshot" times only the targets whose names contain one of those words
 // (the floor, the reference, always runs).
 const timed = process.env.BENCH_ONLY ? targets.filter((t) => t.name === "floor" || process.env.BENCH_ONLY.split(",").some((w) => t.name.includes(w))) : targets;
-const pinned = pinCpus([passThrough, floor, floorTwo, growthbook, rujai, quiet].map((t) => t.pid));
+const pinned = pinCpus([passThrough, floor, floorTwo, floorContract, growthbook, rujai, quiet].map((t) => t.pid));
 const results = await timeRounds(timed, { sizes: Object.keys(SIZES), rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, cpuOf: (t) => cpuMs(t.pid) });
 for (const byTarget of Object.values(results)) for (const t of timed) byTarget[t.name].rss = peakRssMb(t.pid);
 
@@ -181,5 +183,5 @@ for (const [size, byTarget] of Object.entries(results)) {
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/latest.json", JSON.stringify({ date: new Date().toISOString(), sdk, stall, results }, null, 2));
 
-await Promise.all([passThrough, floor, floorTwo, growthbook, rujai, quiet].map((t) => t.mf.dispose()));
+await Promise.all([passThrough, floor, floorTwo, floorContract, growthbook, rujai, quiet].map((t) => t.mf.dispose()));
 origin.close();
