@@ -156,8 +156,8 @@ function sourcesText(sources) {
   return Object.entries(sources).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${fmt((100 * n) / total, (100 * n) / total > 99.5 && n < total ? 1 : 0)} %`).join(", ");
 }
 console.log(
-  `Page cost (${CONNECTIONS} connections, ${SECONDS} s × ${ROUNDS} rounds${pinned ? ", workers pinned to one CPU, load and origin to the other" : ""}; medians; ` +
-    "CPU = workerd user+sys per request; ratios to the floor taken within each round: median (lowest–highest))",
+  `Page cost (${CONNECTIONS} connections, ${SECONDS} s × ${ROUNDS} rounds${pinned ? ", workers pinned to one CPU, load and origin to the other" : ""}, targets alternated; ` +
+    "req/s and CPU = workerd user+sys per request over all turns, latency medians of turns; ratios to the floor over the run (range over its thirds))",
 );
 for (const [size, byTarget] of Object.entries(results)) {
   console.log(`\n${size} page | req/s | p50 ms | p95 ms | CPU ms/req | peak RSS MB | req/s ÷ floor | CPU ÷ floor | segments from`);

@@ -36,7 +36,7 @@ export default {
         },
       })
       .transform(origin);
-    response.headers.append("server-timing", 'rujai;dur=0;desc="segments from snapshot"');
+    response.headers.append("server-timing", 'rujai;dur=0;desc="contract floor"');
     response.headers.set("cache-control", "private");
     return response;
   },
