@@ -4,6 +4,7 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import { call, event, newVisitor, putRules, sendEvents, slotOf, viewPage } from "../support/worker";
+import { bucket } from "../../worker/core/hash";
 import type { RulesDocument } from "../../worker/rules/schema";
 
 const admin = { authorization: "Bearer test-admin-token" };
@@ -39,8 +40,16 @@ describe("shadow mode", () => {
     await putRules(live);
     const started = await call(new Request("https://shop.test/rujai/admin/shadow", { method: "PUT", body: JSON.stringify(draft), headers: admin }));
     expect(started.status).toBe(200);
-    // 24 scripted visitors: sneaker fans, big spenders, both, neither.
-    const visitors = Array.from({ length: 24 }, (_, i) => ({ id: newVisitor(), fan: i % 2 === 0, spender: i % 3 === 0 }));
+    // 24 scripted visitors: sneaker fans, big spenders, both, neither. The first two big
+    // spenders are picked one in the VIP rule's 30 % holdout and one out of it, so both arms
+    // show whatever ids the others draw (eight random ones would all miss it 6 % of the time).
+    const idWhere = (inHoldout: boolean) => {
+      for (;;) {
+        const id = newVisitor();
+        if (bucket(id, "vip:holdout") < 0.3 === inHoldout) return id;
+      }
+    };
+    const visitors = Array.from({ length: 24 }, (_, i) => ({ id: i === 0 ? idWhere(true) : i === 3 ? idWhere(false) : newVisitor(), fan: i % 2 === 0, spender: i % 3 === 0 }));
     for (const v of visitors) {
       const events = [event("page_view", { path: "/" })];
       if (v.fan) events.push(event("view_item", { item_id: "s1", category: "sneakers" }));
