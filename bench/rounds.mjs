@@ -26,12 +26,16 @@ export function pinCpus(workerdPids) {
  * Times every target on every page size in `rounds` short turns each. A target's figures are
  * its totals over all its turns (requests ÷ seconds, CPU ÷ requests); its ratios to the
  * reference are taken over the same turns, and again over each third of the rounds to show
- * how far they move. `cpuOf(target)` reads the CPU its processes used so far (ms).
+ * how far they move. Targets sharing a `group` (the same worker in several workerd processes:
+ * separate processes of one script differ by a few percent) are totalled as one.
+ * `cpuOf(target)` reads the CPU its processes used so far (ms).
  */
 export async function timeRounds(targets, { sizes, rounds, seconds, connections, cpuOf, reference = "floor", path = (size) => `/${encodeURIComponent(size)}` }) {
   const results = {};
+  const groupOf = (t) => t.group ?? t.name;
+  const groups = [...new Set(targets.map(groupOf))];
   for (const size of sizes) {
-    const runs = Object.fromEntries(targets.map((t) => [t.name, []]));
+    const runs = Object.fromEntries(groups.map((g) => [g, []]));
     const url = (t) => `${t.url}${path(size)}`;
     for (const t of targets) await load(url(t), { connections, seconds: 1, headers: t.headers }); // warm-up
     for (let round = 0; round < rounds; round++) {
@@ -39,24 +43,24 @@ export async function timeRounds(targets, { sizes, rounds, seconds, connections,
         const before = cpuOf(t);
         const r = await load(url(t), { connections, seconds, headers: t.headers, jar: t.jar });
         if (t.jar) t.headers = r.headers; // the renewed cookie carries into the next turn
-        runs[t.name].push({ ...r, cpu: cpuOf(t) - before });
+        runs[groupOf(t)].push({ ...r, round, cpu: cpuOf(t) - before });
       }
     }
     const totals = (rs) => {
       const requests = rs.reduce((s, r) => s + r.requests, 0);
       return { rps: requests / rs.reduce((s, r) => s + r.elapsed, 0), cpu: rs.reduce((s, r) => s + r.cpu, 0) / requests };
     };
-    const thirds = (rs) => [0, 1, 2].map((k) => rs.filter((_, i) => Math.floor((3 * i) / rs.length) === k)).filter((b) => b.length);
+    const thirds = (rs) => [0, 1, 2].map((k) => rs.filter((r) => Math.floor((3 * r.round) / rounds) === k)).filter((b) => b.length);
     const ref = runs[reference];
     results[size] = Object.fromEntries(
-      targets.map((t) => {
-        const rs = runs[t.name];
+      groups.map((group) => {
+        const rs = runs[group];
         const all = totals(rs);
         const refAll = totals(ref);
         const blocks = thirds(rs).map((b, k) => [totals(b), totals(thirds(ref)[k])]);
         const ratio = (whole, parts) => ({ whole, min: Math.min(...parts), max: Math.max(...parts) });
         return [
-          t.name,
+          group,
           {
             rps: all.rps,
             cpu: all.cpu,

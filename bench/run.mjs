@@ -1,7 +1,7 @@
 // npm run bench — rujai's figures, measured as ../shared/BENCHMARKS.md says: workers started
 // with Miniflare directly (no wrangler dev, no inspector), a loopback origin, the targets
 // alternated round by round in one run, CPU read from each workerd process.
-//   BENCH_SECONDS=0.5 BENCH_ROUNDS=24 BENCH_CONNECTIONS=10 npm run bench
+//   BENCH_SECONDS=0.5 BENCH_ROUNDS=12 BENCH_PROCESSES=2 BENCH_CONNECTIONS=10 npm run bench
 // (npm run bench:size prints only the script-size table.)
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
@@ -15,9 +15,10 @@ import { buildGrowthbook, growthbookOptions, GROWTHBOOK_PAYLOAD } from "./growth
 import { cpuMs, peakRssMb, workerdPids } from "./cpu.mjs";
 import { pinCpus, ratioText, timeRounds } from "./rounds.mjs";
 
-// Many short turns rather than a few long ones (bench/rounds.mjs says why).
+// Many short turns rather than a few long ones (bench/rounds.mjs says why); each round gives
+// every process of every target one turn.
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 0.5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 24);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const ALL_SIZES = { "10 KB": 10_000, "100 KB": 100_000, "1 MB": 1_000_000 };
 // BENCH_SIZES="10 KB" times only some pages (all are still checked for correctness).
@@ -64,38 +65,52 @@ async function start(name, options) {
 }
 
 const rules = readFileSync("demo-site/rules.json", "utf8");
-const passThrough = await start("pass-through", { scriptPath: "bench/targets/passthrough.js" });
-const floor = await start("floor", { scriptPath: "bench/targets/floor.js" });
-const floorTwo = await start("floor, two slots", { scriptPath: "bench/targets/floor-two-slots.js" });
-const floorContract = await start("floor, rujai's contract", { scriptPath: "bench/targets/floor-contract.js" });
-const growthbook = await start("GrowthBook edge", { compatibilityFlags: ["nodejs_compat"], ...growthbookOptions(ORIGIN) });
-await (await growthbook.mf.getKVNamespace("KV_GB_PAYLOAD")).put("gb_payload", JSON.stringify(GROWTHBOOK_PAYLOAD));
-const rujai = await start("rujai", rujaiOptions(ORIGIN));
-// The same worker with exposures left to the browser's SDK: what recording them at the edge costs.
-const quiet = await start("rujai, no edge exposures", rujaiOptions(ORIGIN, { EXPOSURES: "browser" }));
-for (const t of [rujai, quiet]) await (await t.mf.getKVNamespace("RULES")).put("rules", rules);
+// Every target runs in BENCH_PROCESSES workerd processes (started interleaved), its turns
+// spread over them: separate processes of one script differ by a few percent, which a single
+// process per target put into every ratio.
+const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 2);
+const WORKERS = {
+  passThrough: ["pass-through", { scriptPath: "bench/targets/passthrough.js" }],
+  floor: ["floor", { scriptPath: "bench/targets/floor.js" }],
+  floorTwo: ["floor, two slots", { scriptPath: "bench/targets/floor-two-slots.js" }],
+  floorContract: ["floor, rujai's contract", { scriptPath: "bench/targets/floor-contract.js" }],
+  growthbook: ["GrowthBook edge", { compatibilityFlags: ["nodejs_compat"], ...growthbookOptions(ORIGIN) }],
+  rujai: ["rujai", rujaiOptions(ORIGIN)],
+  // The same worker with exposures left to the browser's SDK: what recording them at the edge costs.
+  quiet: ["rujai, no edge exposures", rujaiOptions(ORIGIN, { EXPOSURES: "browser" })],
+};
+const started = Object.fromEntries(Object.keys(WORKERS).map((k) => [k, []]));
+for (let n = 0; n < PROCESSES; n++) for (const [key, [name, options]] of Object.entries(WORKERS)) started[key].push(await start(name, options));
+for (const gb of started.growthbook) await (await gb.mf.getKVNamespace("KV_GB_PAYLOAD")).put("gb_payload", JSON.stringify(GROWTHBOOK_PAYLOAD));
+const rujaiFamily = [...started.rujai, ...started.quiet];
+for (const t of rujaiFamily) await (await t.mf.getKVNamespace("RULES")).put("rules", rules);
+const rujai = started.rujai[0];
 
 // A returning sneaker fan outside the holdout (the hero shows the sneaker promo).
 const { bucket } = await import("./.build/hash.mjs").catch(async () => {
   await build({ entryPoints: ["worker/core/hash.ts"], bundle: true, format: "esm", outfile: "bench/.build/hash.mjs", logLevel: "warning" });
   return import("./.build/hash.mjs");
 });
+// Node's fetch says "node", which the worker rightly treats as a bot.
+const sendViews = (url, events, cookie) =>
+  fetch(`${url}/rujai/e`, { method: "POST", headers: { "user-agent": BROWSER_UA, ...(cookie ? { cookie } : {}) }, body: JSON.stringify({ sentAt: Date.now(), events }) });
 // The worker gives out (signed) visitor ids: new visitors until one is outside the holdout.
-let ingest, visitor, snapshot;
+let ingest, visitor, snapshot, views;
 for (let n = 0; ; n++) {
   const now = Date.now();
-  const views = ["sn-runner", "sn-court", "sn-trail"].map((id, i) => ({ id: `bench-view-${n}-${i}`, type: "view_item", ts: now - i * 1000, props: { item_id: id, category: "sneakers" } }));
-  ingest = await fetch(`${rujai.url}/rujai/e`, {
-    method: "POST",
-    // Node's fetch says "node", which the worker rightly treats as a bot.
-    headers: { "user-agent": BROWSER_UA },
-    body: JSON.stringify({ sentAt: now, events: views }),
-  });
+  views = ["sn-runner", "sn-court", "sn-trail"].map((id, i) => ({ id: `bench-view-${n}-${i}`, type: "view_item", ts: now - i * 1000, props: { item_id: id, category: "sneakers" } }));
+  ingest = await sendViews(rujai.url, views);
   if (!ingest.ok) throw new Error(`seeding the profile failed: ${ingest.status} ${await ingest.text()}`);
   ({ visitor, snapshot } = cookiesOf(ingest));
   if (bucket(visitor.slice("rujai_id=".length).split(".")[0], "sneakers-20:holdout") >= 0.1) break;
 }
 if (!snapshot) throw new Error("the ingest answer set no segment snapshot");
+// The same visitor's profile in every other rujai process (the cookie secret is shared, the
+// storage is not), so a profile-asked page — or a snapshot renewed there — says the same.
+for (const t of rujaiFamily.slice(1)) {
+  const seeded = await sendViews(t.url, views, visitor);
+  if (!seeded.ok) throw new Error(`seeding ${t.name} failed: ${seeded.status}`);
+}
 // Three kinds of visitor: returning with the snapshot their last ingest set (as a browser
 // would send it back: no Durable Object call), new (no cookie: decided at the edge), and
 // returning without a snapshot (the Profile object is asked on every page).
@@ -105,21 +120,24 @@ const KINDS = {
   new: browser,
   profile: { ...browser, cookie: visitor },
 };
+/** One target per process of `worker`, all in `group`. */
+const each = (worker, spec) => started[worker].map((t, n) => ({ ...t, ...spec, group: spec.name ?? t.name, name: `${spec.name ?? t.name} #${n + 1}` }));
 const targets = [
-  { ...passThrough, headers: browser, swap: null },
-  { ...floor, headers: browser, swap: "<h2>swapped</h2>" },
-  { ...floorTwo, headers: browser, swap: "<b>promo swapped</b>" },
-  { ...floorContract, headers: KINDS.snapshot, swap: 'data-rujai-rule="sneakers-20" data-rujai-variant="default"><h2>swapped</h2>' },
+  ...each("passThrough", { headers: browser, swap: null }),
+  ...each("floor", { headers: browser, swap: "<h2>swapped</h2>" }),
+  ...each("floorTwo", { headers: browser, swap: "<b>promo swapped</b>" }),
+  ...each("floorContract", { headers: KINDS.snapshot, swap: 'data-rujai-rule="sneakers-20" data-rujai-variant="default"><h2>swapped</h2>' }),
   // GrowthBook's edge app answers with its own headers, not the origin's.
-  { ...growthbook, headers: browser, swap: "<h2>swapped</h2>", ownHeaders: true },
+  ...each("growthbook", { headers: browser, swap: "<h2>swapped</h2>", ownHeaders: true }),
   // A snapshot expires (at the next instant a segment could change): the load renews it from
   // the Set-Cookie of the page that asked the profile, as a browser does.
-  { ...rujai, name: "rujai, returning (snapshot)", headers: KINDS.snapshot, jar: "rujai_seg", swap: "New sneakers −20%" },
+  ...each("rujai", { name: "rujai, returning (snapshot)", headers: KINDS.snapshot, jar: "rujai_seg", swap: "New sneakers −20%" }),
   // What a new visitor's promo shows depends on the hour (evening shipping, else the first-order offer).
-  { ...rujai, name: "rujai, new visitor", headers: KINDS.new, swap: 'data-rujai-slot="promo" data-rujai-rule="' },
-  { ...rujai, name: "rujai, returning (profile asked)", headers: KINDS.profile, swap: "New sneakers −20%" },
-  { ...quiet, name: "rujai, snapshot, no edge exposures", headers: KINDS.snapshot, jar: "rujai_seg", swap: "New sneakers −20%" },
+  ...each("rujai", { name: "rujai, new visitor", headers: KINDS.new, swap: 'data-rujai-slot="promo" data-rujai-rule="' }),
+  ...each("rujai", { name: "rujai, returning (profile asked)", headers: KINDS.profile, swap: "New sneakers −20%" }),
+  ...each("quiet", { name: "rujai, snapshot, no edge exposures", headers: KINDS.snapshot, jar: "rujai_seg", swap: "New sneakers −20%" }),
 ];
+const allProcesses = Object.values(started).flat();
 
 // ── Correctness before timing ─────────────────────────────────────────────────────────────
 for (const t of targets) {
@@ -142,10 +160,11 @@ console.log(
 // ── Timed runs, alternating targets round by round ────────────────────────────────────────
 // BENCH_ONLY="floor,snapshot" times only the targets whose names contain one of those words
 // (the floor, the reference, always runs).
-const timed = process.env.BENCH_ONLY ? targets.filter((t) => t.name === "floor" || process.env.BENCH_ONLY.split(",").some((w) => t.name.includes(w))) : targets;
-const pinned = pinCpus([passThrough, floor, floorTwo, floorContract, growthbook, rujai, quiet].map((t) => t.pid));
+const timed = process.env.BENCH_ONLY ? targets.filter((t) => t.group === "floor" || process.env.BENCH_ONLY.split(",").some((w) => t.group.includes(w))) : targets;
+const pinned = pinCpus(allProcesses.map((t) => t.pid));
 const results = await timeRounds(timed, { sizes: Object.keys(SIZES), rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, cpuOf: (t) => cpuMs(t.pid) });
-for (const byTarget of Object.values(results)) for (const t of timed) byTarget[t.name].rss = peakRssMb(t.pid);
+// Peak memory of the largest process a target ran in.
+for (const byTarget of Object.values(results)) for (const t of timed) byTarget[t.group].rss = Math.max(byTarget[t.group].rss ?? 0, peakRssMb(t.pid));
 
 // ── Report ────────────────────────────────────────────────────────────────────────────────
 const fmt = (n, d = 0) => n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
@@ -156,7 +175,7 @@ function sourcesText(sources) {
   return Object.entries(sources).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${fmt((100 * n) / total, (100 * n) / total > 99.5 && n < total ? 1 : 0)} %`).join(", ");
 }
 console.log(
-  `Page cost (${CONNECTIONS} connections, ${SECONDS} s × ${ROUNDS} rounds${pinned ? ", workers pinned to one CPU, load and origin to the other" : ""}, targets alternated; ` +
+  `Page cost (${CONNECTIONS} connections, ${SECONDS} s × ${ROUNDS} rounds over ${PROCESSES} processes per target${pinned ? ", workers pinned to one CPU, load and origin to the other" : ""}, targets alternated; ` +
     "req/s and CPU = workerd user+sys per request over all turns, latency medians of turns; ratios to the floor over the run (range over its thirds))",
 );
 for (const [size, byTarget] of Object.entries(results)) {
@@ -183,5 +202,5 @@ for (const [size, byTarget] of Object.entries(results)) {
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/latest.json", JSON.stringify({ date: new Date().toISOString(), sdk, stall, results }, null, 2));
 
-await Promise.all([passThrough, floor, floorTwo, floorContract, growthbook, rujai, quiet].map((t) => t.mf.dispose()));
+await Promise.all(allProcesses.map((t) => t.mf.dispose()));
 origin.close();
