@@ -33,6 +33,14 @@ export interface Decision {
   shadowVersion?: string;
 }
 
+/**
+ * A snapshot's decision under the rules it was made with. A browser sends the same snapshot
+ * on every page until its next batch, and a verified snapshot is one object per cookie text
+ * (http/snapshot.ts), so its slots are chosen once, not per page. Weak: it goes with the
+ * snapshot. Decisions are only read after they are made.
+ */
+const snapshotDecisions = new WeakMap<Snapshot, { rules: CompiledRules; decision: Decision }>();
+
 /** The snapshot of what a profile answered. */
 export function snapshotOf(visitorId: string, view: PageView): Snapshot {
   return { v: visitorId, r: view.rulesVersion, u: view.validUntil, s: view.segments, t: view.vars };
@@ -107,6 +115,8 @@ async function decideWith(
   const secret = secrets[0];
   const snapshot = needsProfile && secret && !isLanding(request) ? await readSnapshot(request, secrets, visitor.id, rules.version, now) : null;
   if (snapshot) {
+    const known = only ? undefined : snapshotDecisions.get(snapshot);
+    if (known?.rules === rules) return known.decision;
     ({ s: segments, t: vars } = snapshot);
     source = "snapshot";
   } else if (needsProfile) {
@@ -123,7 +133,7 @@ async function decideWith(
   const slots = selectSlots(rules, held, visitor.id, only);
   let capped = false;
   for (const d of slots.values()) capped ||= rules.capped.has(d.rule);
-  return {
+  const decision: Decision = {
     segments: segments.filter((name) => !name.startsWith("@")),
     slots,
     vars,
@@ -132,4 +142,6 @@ async function decideWith(
     ...(capped ? { capped, cappedRules: rules.capped } : {}),
     ...shadow,
   };
+  if (snapshot && !only) snapshotDecisions.set(snapshot, { rules, decision });
+  return decision;
 }
