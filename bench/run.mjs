@@ -1,6 +1,6 @@
-// npm run bench — rujai's figures, measured as ../shared/BENCHMARKS.md says: workers started
-// with Miniflare directly (no wrangler dev, no inspector), a loopback origin, the targets
-// alternated round by round in one run, CPU read from each workerd process.
+// npm run bench — rujai's figures: workers started with Miniflare directly (no wrangler dev, no
+// inspector), a loopback origin, every target in BENCH_PROCESSES workerd processes, targets and
+// processes alternated in short turns in one run, CPU read from each workerd process.
 //   BENCH_SECONDS=0.5 BENCH_ROUNDS=12 BENCH_PROCESSES=2 BENCH_CONNECTIONS=10 npm run bench
 // (npm run bench:size prints only the script-size table.)
 import { build } from "esbuild";
