@@ -5,7 +5,10 @@
 // and rotation as `npm run bench` (Miniflare directly).
 //   BENCH_SECONDS=0.5 BENCH_ROUNDS=24 BENCH_SIZES="10 KB,100 KB" npm run bench:startworker
 import { unstable_startWorker } from "wrangler";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import http from "node:http";
 import { BROWSER_UA, cookiesOf } from "./rujai-target.mjs";
 import { buildGrowthbook, GROWTHBOOK_PAYLOAD } from "./growthbook-target.mjs";
@@ -29,6 +32,7 @@ const origin = http.createServer((req, res) => {
 await new Promise((r) => origin.listen(0, "127.0.0.1", r));
 const ORIGIN = `http://127.0.0.1:${origin.address().port}`;
 const text = (value) => ({ type: "plain_text", value });
+const STATE = mkdtempSync(join(tmpdir(), "rujai-bench-state-"));
 
 /**
  * Starts a worker and finds its runtime's own URL: wrangler's proxy worker forwards to it, and
@@ -36,7 +40,7 @@ const text = (value) => ({ type: "plain_text", value });
  */
 async function start(name, input) {
   const before = workerdPids();
-  const worker = await unstable_startWorker({ ...input, dev: { inspector: false, server: { hostname: "127.0.0.1", port: 0 }, watch: false, logLevel: "none" } });
+  const worker = await unstable_startWorker({ ...input, dev: { inspector: false, server: { hostname: "127.0.0.1", port: 0 }, watch: false, logLevel: "none", persist: STATE } });
   await worker.ready;
   let direct;
   let reloadedAt = 0;
@@ -67,6 +71,9 @@ const targets = [];
 // asset router in front of the worker, a second worker on every request.
 const BENCH_CONFIG = ".bench.wrangler.toml";
 writeFileSync(BENCH_CONFIG, readFileSync("wrangler.toml", "utf8").replace(/^\[assets\][\s\S]*?\n\n/m, ""));
+// The audience index's tables in the bench's own local state (not the demo's .wrangler/state):
+// without them the seeded visitors' index writes fail and are retried during the first turns.
+execFileSync("node_modules/.bin/wrangler", ["d1", "migrations", "apply", "AUDIENCE", "--local", "--config", BENCH_CONFIG, "--persist-to", STATE], { stdio: "ignore", env: { ...process.env, CI: "true" } });
 const rujai = await start("rujai", { config: BENCH_CONFIG, bindings: { ORIGIN: text(ORIGIN) } });
 rmSync(BENCH_CONFIG);
 const admin = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync(".dev.vars.example", "utf8"))[1].trim();
@@ -111,4 +118,5 @@ for (const [size, by] of Object.entries(results)) {
   }
 }
 for (const t of [floor, growthbook, rujai]) await t.worker.dispose();
+rmSync(STATE, { recursive: true, force: true });
 origin.close();
