@@ -4,7 +4,7 @@
  * statistician would — checked against a published worked example.
  */
 import { describe, expect, it, vi } from "vitest";
-import { call, event, newVisitor, putRules, sendEvents, testEnv, viewPage } from "../support/worker";
+import { call, event, newVisitor, putRules, sendEvents, setCookies, testEnv, viewPage } from "../support/worker";
 import { bucket } from "../../worker/core/hash";
 import { statsShard } from "../../worker/stats/stats";
 import { NO_COUNTS } from "../../worker/core/arms";
@@ -155,6 +155,37 @@ describe("results against the holdout", () => {
       return r;
     });
     expect(rule.variants).toMatchObject([{ variant: "a", visitors: 1, impressions: 2 }]);
+  });
+
+  it("a visitor carrying a snapshot is counted on the first page of each UTC day, not on every page", async () => {
+    // Just before midnight UTC, ahead of real time (alarms are real timers).
+    const beforeMidnight = Math.ceil(Date.now() / 86_400_000) * 86_400_000 + 2 * 86_400_000 - 10 * 60_000;
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(beforeMidnight);
+    try {
+      await putRules({
+        segments: { everyone: { when: { not: { count: { event: "never" } } } } },
+        slots: { hero: [{ id: "promo-w", show: "everyone", holdout: 0.5, variants: [{ id: "a", html: "A" }] }] },
+      });
+      const [v] = visitorsIn("a", 1, "promo-w");
+      const ingest = await sendEvents(v!, [event("page_view", { path: "/" })]);
+      const snapshot = setCookies(ingest).find((c: string) => c.startsWith("rujai_seg="))!.split(";")[0]!;
+      const page = () => viewPage("/", undefined, {}, { cookie: `rujai_id=${v}; ${snapshot}` });
+      for (let i = 0; i < 3; i++) expect(await page()).toContain(">A<");
+      vi.setSystemTime(beforeMidnight + 20 * 60_000); // the next UTC day, the same snapshot
+      for (let i = 0; i < 2; i++) expect(await page()).toContain(">A<");
+      // Those pages came from the snapshot (this one records nothing new: the arm is in today).
+      const served = await call(new Request("https://shop.test/", { headers: { accept: "text/html", cookie: `rujai_id=${v}; ${snapshot}` } }));
+      expect(served.headers.get("server-timing")).toMatch(/segments from snapshot/);
+      const rule = await vi.waitFor(async () => {
+        const r = (await statsOf()).slots[0]!.rules.find((x) => x.rule === "promo-w")!;
+        if (r.variants[0]?.impressions !== 2) throw new Error(`not counted yet: ${JSON.stringify(r.variants)}`);
+        return r;
+      });
+      expect(rule.variants).toMatchObject([{ variant: "a", visitors: 1, impressions: 2 }]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("shards add up exactly under concurrent writes", async () => {

@@ -46,6 +46,13 @@ function firstToday(visitorId: string, shown: Shown, now: number): boolean {
 
 const NONE: ReadonlySet<string> = new Set();
 
+/**
+ * The UTC day on which every arm of a decision was found recorded (none capped): a snapshot's
+ * decision is one object for all its pages (edge/decide.ts), so the rest of that day's pages
+ * skip building the keys. Weak: it goes with the decision.
+ */
+const settledOn = new WeakMap<Decision, number>();
+
 export const exposuresAtEdge = (env: Settings) => env.EXPOSURES !== "browser";
 
 export function exposureRecorder(env: Settings, ctx: ExecutionContext, request: Request, visitor: Visitor, decision: Decision | undefined, now: number): SlotObserver | undefined {
@@ -54,9 +61,14 @@ export function exposureRecorder(env: Settings, ctx: ExecutionContext, request: 
   const capped = decision.cappedRules ?? NONE;
   // Most pages show arms already recorded today: they get no observer at all, and the page
   // path stays what it was without exposures.
+  const day = Math.floor(now / 86_400_000);
+  if (!shadow && settledOn.get(decision) === day) return undefined;
   let due = false;
   for (const d of decision.slots.values()) due ||= capped.has(d.rule) || !recorded.has(keyOf(visitor.id, d, now));
-  if (!due && !shadow) return undefined;
+  if (!due && !shadow) {
+    settledOn.set(decision, day);
+    return undefined;
+  }
   const slots: string[] = [];
   const exposures: Shown[] = [];
   return {

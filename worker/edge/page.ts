@@ -62,9 +62,22 @@ function unconditional(request: Request): Request {
   return new Request(request, { headers });
 }
 
+/**
+ * Each slot's rendering, made once per decision: a snapshot's decision serves every page until
+ * the snapshot changes (edge/decide.ts), and its templates and values do not change with it.
+ * A template that throws is not remembered: it throws (and the slot keeps its default) each time.
+ */
+const renderingsOf = new WeakMap<Decision, Map<string, SlotRendering>>();
+
 function renderings(decision: Decision): Map<string, SlotRendering> {
-  const out = new Map<string, SlotRendering>();
-  for (const [slot, d] of decision.slots) out.set(slot, { rule: d.rule, variant: d.variant, render: () => renderSlot(d, decision.vars) });
+  let out = renderingsOf.get(decision);
+  if (out) return out;
+  out = new Map<string, SlotRendering>();
+  for (const [slot, d] of decision.slots) {
+    let html: string | null | undefined;
+    out.set(slot, { rule: d.rule, variant: d.variant, render: () => (html === undefined ? (html = renderSlot(d, decision.vars)) : html) });
+  }
+  renderingsOf.set(decision, out);
   return out;
 }
 
