@@ -5,9 +5,8 @@
 //     within a segment), a page of members, and a whole-segment CSV export.
 //   AUDIENCE_VISITORS=100000 AUDIENCE_ROUNDS=3 npm run bench:audience
 import { readFileSync } from "node:fs";
-import { cpuMs, workerdPids } from "./cpu.mjs";
+import { cpuMs, startMeasured } from "./cpu.mjs";
 import { applyMigrations, BROWSER_UA, buildRujai, rujaiOptions } from "./rujai-target.mjs";
-import { Miniflare } from "miniflare";
 
 const INDEXED = Number(process.env.AUDIENCE_VISITORS ?? 100_000);
 const ROUNDS = Number(process.env.AUDIENCE_ROUNDS ?? 3);
@@ -17,7 +16,6 @@ const rules = readFileSync("demo-site/rules.json", "utf8");
 await buildRujai();
 
 async function start(name, withIndex) {
-  const before = workerdPids();
   const options = rujaiOptions("http://127.0.0.1:9", { ADMIN_TOKEN: "bench" });
   if (withIndex) {
     Object.assign(options, {
@@ -26,11 +24,11 @@ async function start(name, withIndex) {
       queueConsumers: { "rujai-audience": { maxBatchSize: 100, maxBatchTimeout: 1 } },
     });
   }
-  const mf = new Miniflare(options);
-  const url = (await mf.ready).toString().replace(/\/$/, "");
+  const target = await startMeasured(name, options);
+  const { mf } = target;
   await (await mf.getKVNamespace("RULES")).put("rules", rules);
   if (withIndex) await applyMigrations(mf);
-  return { name, mf, url, pid: [...workerdPids()].find((p) => !before.has(p)) };
+  return target;
 }
 
 // ── (a) ingest, index on vs off ───────────────────────────────────────────────────────────

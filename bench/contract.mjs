@@ -2,11 +2,10 @@
 // (bench/targets/floor-contract.js) with one part left out at a time, against the bare floor,
 // all in one run of short alternated turns (bench/rounds.mjs), on 10 KB pages.
 //   BENCH_SECONDS=0.5 BENCH_ROUNDS=24 npm run bench:contract
-import { Miniflare } from "miniflare";
 import http from "node:http";
 import { BROWSER_UA, COMPAT } from "./rujai-target.mjs";
 import { pageOfSize } from "./pages.mjs";
-import { cpuMs, workerdPids } from "./cpu.mjs";
+import { cpuMs, startMeasured } from "./cpu.mjs";
 import { ratioText, timeRounds } from "./rounds.mjs";
 
 const page = Buffer.from(pageOfSize(10_000));
@@ -17,12 +16,8 @@ const origin = http.createServer((req, res) => {
 await new Promise((r) => origin.listen(0, "127.0.0.1", r));
 const ORIGIN = `http://127.0.0.1:${origin.address().port}`;
 
-async function start(name, scriptPath, drop) {
-  const before = workerdPids();
-  const mf = new Miniflare({ compatibilityDate: COMPAT, modules: true, scriptPath, bindings: { ORIGIN, ...(drop === undefined ? {} : { DROP: drop }) } });
-  const url = (await mf.ready).toString().replace(/\/$/, "");
-  return { name, mf, url, pid: [...workerdPids()].find((p) => !before.has(p)) };
-}
+const start = (name, scriptPath, drop) =>
+  startMeasured(name, { compatibilityDate: COMPAT, modules: true, scriptPath, bindings: { ORIGIN, ...(drop === undefined ? {} : { DROP: drop }) } });
 // A returning visitor's cookies, so the hygiene has rujai's to strip.
 const headers = { accept: "text/html", "user-agent": BROWSER_UA, cookie: `rujai_id=${"a".repeat(36)}.${"b".repeat(22)}; rujai_seg=${"c".repeat(480)}.${"d".repeat(43)}; session=s1` };
 const contract = "bench/targets/floor-contract.js";

@@ -2,6 +2,7 @@
 // user+sys time (ms) from /proc.
 import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
+import { Miniflare } from "miniflare";
 
 const TICKS = Number(execFileSync("getconf", ["CLK_TCK"]).toString());
 
@@ -28,4 +29,12 @@ export function cpuMs(pid) {
 /** Peak resident memory of `pid`, in MB. */
 export function peakRssMb(pid) {
   return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
+}
+
+/** A Miniflare instance, its URL and the workerd process it spawned (whose CPU a bench reads). */
+export async function startMeasured(name, options) {
+  const before = workerdPids();
+  const mf = new Miniflare(options);
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  return { name, mf, url, pid: [...workerdPids()].find((p) => !before.has(p)) };
 }

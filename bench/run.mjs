@@ -4,7 +4,6 @@
 //   BENCH_SECONDS=0.5 BENCH_ROUNDS=12 BENCH_PROCESSES=2 BENCH_CONNECTIONS=10 npm run bench
 // (npm run bench:size prints only the script-size table.)
 import { build } from "esbuild";
-import { Miniflare } from "miniflare";
 import { BROWSER_UA, buildRujai, cookiesOf, rujaiOptions } from "./rujai-target.mjs";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -12,7 +11,7 @@ import { timing } from "./load.mjs";
 import { pageOfSize } from "./pages.mjs";
 import { sizeTable } from "./sizes.mjs";
 import { buildGrowthbook, growthbookOptions, GROWTHBOOK_PAYLOAD } from "./growthbook-target.mjs";
-import { cpuMs, peakRssMb, workerdPids } from "./cpu.mjs";
+import { cpuMs, peakRssMb, startMeasured } from "./cpu.mjs";
 import { pinCpus, ratioText, timeRounds } from "./rounds.mjs";
 
 // Many short turns rather than a few long ones (bench/rounds.mjs says why); each round gives
@@ -56,13 +55,7 @@ const ORIGIN = `http://127.0.0.1:${origin.address().port}`;
 await buildRujai();
 await buildGrowthbook();
 
-async function start(name, options) {
-  const before = workerdPids();
-  const mf = new Miniflare({ compatibilityDate: COMPAT, modules: true, bindings: { ORIGIN }, ...options });
-  const url = (await mf.ready).toString().replace(/\/$/, "");
-  const pid = [...workerdPids()].find((p) => !before.has(p));
-  return { name, mf, url, pid };
-}
+const start = (name, options) => startMeasured(name, { compatibilityDate: COMPAT, modules: true, bindings: { ORIGIN }, ...options });
 
 const rules = readFileSync("demo-site/rules.json", "utf8");
 // Every target runs in BENCH_PROCESSES workerd processes (started interleaved), its turns

@@ -2,9 +2,8 @@
 // directly; queue, consumer and D1 local; a loopback receiver answers the webhooks).
 //   TRIGGER_REQUESTS=400 TRIGGER_ROUNDS=3 npm run bench:triggers
 import { readFileSync } from "node:fs";
-import { cpuMs, workerdPids } from "./cpu.mjs";
+import { cpuMs, startMeasured } from "./cpu.mjs";
 import http from "node:http";
-import { Miniflare } from "miniflare";
 import { applyMigrations, BROWSER_UA, buildRujai, rujaiOptions } from "./rujai-target.mjs";
 
 const REQUESTS = Number(process.env.TRIGGER_REQUESTS ?? 400);
@@ -29,17 +28,16 @@ const withTriggers = { ...demo, destinations: { crm: { type: "webhook", url: hoo
 
 await buildRujai();
 async function start(name, rules, consume = true) {
-  const before = workerdPids();
-  const mf = new Miniflare({
+  const target = await startMeasured(name, {
     ...rujaiOptions("http://127.0.0.1:9", { CRM_WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }),
     d1Databases: ["AUDIENCE"],
     queueProducers: { AUDIENCE_QUEUE: "rujai-audience", DELIVERY_QUEUE: "rujai-deliveries" },
     queueConsumers: { "rujai-audience": { maxBatchSize: 100, maxBatchTimeout: 1 }, ...(consume ? { "rujai-deliveries": { maxBatchSize: 20, maxBatchTimeout: 1 } } : {}) },
   });
-  const url = (await mf.ready).toString().replace(/\/$/, "");
+  const { mf } = target;
   await (await mf.getKVNamespace("RULES")).put("rules", JSON.stringify(rules));
   await applyMigrations(mf);
-  return { name, mf, url, pid: [...workerdPids()].find((p) => !before.has(p)) };
+  return target;
 }
 // The third target queues its deliveries but sends none: the ingest's own cost, as in
 // production, where the consumer runs in another invocation.

@@ -66,7 +66,8 @@ export function exposureRecorder(env: Settings, ctx: ExecutionContext, request: 
   let due = false;
   for (const d of decision.slots.values()) due ||= capped.has(d.rule) || !recorded.has(keyOf(visitor.id, d, now));
   if (!due && !shadow) {
-    settledOn.set(decision, day);
+    // Only a snapshot's decision serves more than one page.
+    if (decision.source === "snapshot") settledOn.set(decision, day);
     return undefined;
   }
   const slots: string[] = [];

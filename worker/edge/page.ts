@@ -77,7 +77,8 @@ function renderings(decision: Decision): Map<string, SlotRendering> {
     let html: string | null | undefined;
     out.set(slot, { rule: d.rule, variant: d.variant, render: () => (html === undefined ? (html = renderSlot(d, decision.vars)) : html) });
   }
-  renderingsOf.set(decision, out);
+  // Only a snapshot's decision serves more than one page.
+  if (decision.source === "snapshot") renderingsOf.set(decision, out);
   return out;
 }
 
