@@ -1,0 +1,60 @@
+// npm run bench:parts — what each part of the page path costs, in µs of workerd CPU, for a
+// returning visitor with a snapshot and for a new one (bench/parts-entry.ts runs each part
+// N times inside one request; the process's CPU over the loop, less the loop's own).
+//   BENCH_N=50000 npm run bench:parts
+// Load tests (npm run bench, bench:ab) move ±3 % between runs: a part worth 2 µs of a
+// ~110 µs page is below what they resolve, and the CPU profiler inflates every call into the
+// runtime (under it, reading request headers once instead of ~25 times looked like a 20 % saving;
+// bench:ab and this bench both measured none).
+import { build } from "esbuild";
+import { readFileSync } from "node:fs";
+import { Miniflare } from "miniflare";
+import { BROWSER_UA, buildRujai, cookiesOf, rujaiOptions } from "./rujai-target.mjs";
+import { cpuMs, startMeasured } from "./cpu.mjs";
+
+const N = Number(process.env.BENCH_N ?? 50_000);
+const ROUNDS = 5;
+await build({
+  entryPoints: ["bench/parts-entry.ts"], bundle: true, format: "esm", platform: "neutral", target: "es2022",
+  external: ["cloudflare:workers", "stream"], outfile: "bench/.build/parts.mjs", logLevel: "warning",
+  mainFields: ["module", "main"], conditions: ["workerd", "worker", "import"],
+});
+await buildRujai();
+const rules = readFileSync("demo-site/rules.json", "utf8");
+const options = rujaiOptions("http://127.0.0.1:9");
+const parts = await startMeasured("parts", { ...options, scriptPath: "bench/.build/parts.mjs" });
+// The real worker gives out a signed visitor and snapshot (the cookie secret is the same).
+const worker = new Miniflare(options);
+const workerUrl = (await worker.ready).toString().replace(/\/$/, "");
+for (const mf of [parts.mf, worker]) await (await mf.getKVNamespace("RULES")).put("rules", rules);
+const now = Date.now();
+const views = ["sn-runner", "sn-court", "sn-trail"].map((id, i) => ({ id: `parts-view-${i}`, type: "view_item", ts: now - i * 1000, props: { item_id: id, category: "sneakers" } }));
+const ingest = await fetch(`${workerUrl}/rujai/e`, { method: "POST", headers: { "user-agent": BROWSER_UA }, body: JSON.stringify({ sentAt: now, events: views }) });
+const { visitor, snapshot } = cookiesOf(ingest);
+await worker.dispose();
+
+const browser = { accept: "text/html,application/xhtml+xml", "accept-language": "th,en;q=0.8", "accept-encoding": "gzip, br", "user-agent": BROWSER_UA };
+const VISITORS = { "returning, snapshot": { ...browser, cookie: `${visitor}; ${snapshot}; _ga=GA1.2.3` }, new: browser };
+const names = await (await fetch(`${parts.url}/parts`)).json();
+const table = {};
+for (const [kind, headers] of Object.entries(VISITORS)) {
+  const times = Object.fromEntries(names.map((p) => [p, []]));
+  let source;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const part of names) {
+      const before = cpuMs(parts.pid);
+      const res = await fetch(`${parts.url}/?part=${encodeURIComponent(part)}&n=${N}`, { headers });
+      ({ source } = await res.json());
+      times[part].push(((cpuMs(parts.pid) - before) * 1000) / N);
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const loop = median(times[names[0]]);
+  table[kind] = { source, parts: Object.fromEntries(names.slice(1).map((p) => [p, median(times[p]) - loop])), loop };
+}
+console.log(`Page path parts (µs of workerd CPU per page, median of ${ROUNDS} runs of ${N.toLocaleString("en-US")}, the loop's own cost taken off)\n`);
+console.log(`part | ${Object.entries(table).map(([k, t]) => `${k} (decided from ${t.source})`).join(" | ")}`);
+console.log(`--- | ${Object.keys(table).map(() => "---").join(" | ")}`);
+for (const part of names.slice(1)) console.log(`${part} | ${Object.values(table).map((t) => t.parts[part].toFixed(1)).join(" | ")}`);
+console.log(`(the loop itself) | ${Object.values(table).map((t) => t.loop.toFixed(1)).join(" | ")}`);
+await parts.mf.dispose();
