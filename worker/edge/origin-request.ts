@@ -52,8 +52,8 @@ export function upstreamHeaders(incoming: Headers, requestUrl: string): Headers 
   headers.delete("host");
   const cookie = incoming.get("cookie");
   if (cookie !== null && cookie.includes("rujai_")) {
-    const kept = cookie.split(";").filter((part) => part.trim() && !OWN_COOKIES.test(part));
-    if (kept.length) headers.set("cookie", kept.map((p) => p.trim()).join("; "));
+    const kept = siteCookies(cookie);
+    if (kept) headers.set("cookie", kept);
     else headers.delete("cookie");
   }
   const schemeEnd = requestUrl.indexOf("://");
@@ -63,12 +63,32 @@ export function upstreamHeaders(incoming: Headers, requestUrl: string): Headers 
   return headers;
 }
 
+/**
+ * The Cookie header without rujai's own cookies ("" when none is left). A browser sends the
+ * same header page after page: the answer is remembered per header text (bounded) rather than
+ * split and filtered on every page.
+ */
+const siteCookieCache = new Map<string, string>();
+function siteCookies(cookie: string): string {
+  let kept = siteCookieCache.get(cookie);
+  if (kept === undefined) {
+    kept = cookie
+      .split(";")
+      .filter((part) => part.trim() && !OWN_COOKIES.test(part))
+      .map((p) => p.trim())
+      .join("; ");
+    if (siteCookieCache.size >= 1_000) siteCookieCache.clear();
+    siteCookieCache.set(cookie, kept);
+  }
+  return kept;
+}
+
 /** The upstream request as fetch's arguments (the hot path passes them straight to fetch). */
 export function originFetchArgs(request: Request, origin: URL, signal?: AbortSignal): [string, RequestInit] {
   const hasBody = request.method !== "GET" && request.method !== "HEAD";
   return [
     upstreamUrl(request.url, origin),
-    { method: request.method, headers: upstreamHeaders(request.headers, request.url), body: hasBody ? request.body : null, redirect: "manual", ...(signal ? { signal } : {}) },
+    { method: request.method, headers: upstreamHeaders(request.headers, request.url), body: hasBody ? request.body : null, redirect: "manual", signal: signal ?? null },
   ];
 }
 
