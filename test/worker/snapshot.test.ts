@@ -83,3 +83,36 @@ describe("segment snapshot", () => {
     expect(slotOf(await next.text(), "hero").content).toBe(SNEAKER_HTML);
   });
 });
+
+describe("a page that asks the profile (no snapshot sent back)", () => {
+  const views = (ids: string[]) => ids.map((id) => event("view_item", { item_id: id, category: "sneakers" }));
+  // Exposures left to the browser: an edge exposure is itself a change to the profile.
+  const hero = async (v: string) => {
+    const res = await getPage("/", v, { EXPOSURES: "browser" });
+    expect(res.headers.get("server-timing")).toMatch(/desc="segments from profile"/);
+    return slotOf(await res.text(), "hero").content;
+  };
+  it("shows the segment the visitor's latest event completed, though the pages before were given the same answer", async () => {
+    const v = newVisitor();
+    await sendEvents(v, views(["a", "b"]));
+    expect(await hero(v)).not.toBe(SNEAKER_HTML);
+    expect(await hero(v)).not.toBe(SNEAKER_HTML);
+    await sendEvents(v, views(["c"]));
+    expect(await hero(v)).toBe(SNEAKER_HTML);
+  });
+  it("stops showing a segment once its window has passed, though the answer before it was being given again", async () => {
+    const v = newVisitor();
+    await sendEvents(v, views(["a", "b", "c"]));
+    expect(await hero(v)).toBe(SNEAKER_HTML);
+    expect(await hero(v)).toBe(SNEAKER_HTML);
+    vi.setSystemTime(T0 + 8 * 24 * 60 * MIN);
+    expect(await hero(v)).not.toBe(SNEAKER_HTML);
+  });
+  it("follows the rules: a change to them is seen on the next page", async () => {
+    const v = newVisitor();
+    await sendEvents(v, views(["a", "b", "c"]));
+    expect(await hero(v)).toBe(SNEAKER_HTML);
+    await putRules({ ...shopRules, segments: { ...shopRules.segments, "sneaker-fans": { when: { count: { event: "view_item", where: { category: "sneakers" }, within: "7d" }, atLeast: 5 } } } });
+    expect(await hero(v)).not.toBe(SNEAKER_HTML);
+  });
+});

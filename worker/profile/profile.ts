@@ -31,6 +31,8 @@ import type { Settings } from "../settings";
 const MAX_SEGMENT_LOG = 200;
 /** The draft condition's name while a reach estimate evaluates it (not a valid segment name). */
 const DRAFT = "@estimate";
+/** How long the same page view may be given again (pageView). */
+const VIEW_REUSE_MS = 60_000;
 
 export interface IngestOutcome extends PageView {
   kept: number;
@@ -94,6 +96,10 @@ export class Profile extends DurableObject<Settings> {
   private arms = new Map<string, ArmState>();
   /** The shadow draft whose `shadow_seen` table this object has readied. */
   private shadowDraft: string | undefined;
+  /** Moves with every change to the profile (changing()). */
+  private revision = 0;
+  /** The last page view and what it was made from (pageView). */
+  private lastView: { rules: CompiledRules; context: string; revision: number; from: number; until: number; view: PageView } | undefined;
 
   constructor(ctx: DurableObjectState, env: Settings) {
     super(ctx, env);
@@ -110,41 +116,43 @@ export class Profile extends DurableObject<Settings> {
    * they lack is a page the edge could not attribute (before the cookie), and is kept.
    */
   async ingest(events: StoredEvent[], context: VisitContext | null, now = Date.now(), alreadyCounted = false, exposuresAtEdge = false): Promise<IngestOutcome> {
-    this.createTables();
-    let kept = 0;
-    let latest = -Infinity;
-    const added: StoredEvent[] = [];
-    for (const e of events) {
-      if (this.ids.has(e.id)) continue;
-      if (exposuresAtEdge && e.type === "impression" && e.source === undefined && this.arms.has(armKey(String(e.props?.rule), String(e.props?.variant)))) continue;
-      // Older than the events window (imported order history): only the order totals keep it,
-      // once per transaction; the event itself would be trimmed at once.
-      if (e.ts < now - KEEP_EVENTS_MS) {
-        if (e.type === "purchase" && addPurchase(this.profile.lifetime, e)) {
-          kept++;
-          latest = Math.max(latest, e.ts);
+    return this.changing(async () => {
+      this.createTables();
+      let kept = 0;
+      let latest = -Infinity;
+      const added: StoredEvent[] = [];
+      for (const e of events) {
+        if (this.ids.has(e.id)) continue;
+        if (exposuresAtEdge && e.type === "impression" && e.source === undefined && this.arms.has(armKey(String(e.props?.rule), String(e.props?.variant)))) continue;
+        // Older than the events window (imported order history): only the order totals keep it,
+        // once per transaction; the event itself would be trimmed at once.
+        if (e.ts < now - KEEP_EVENTS_MS) {
+          if (e.type === "purchase" && addPurchase(this.profile.lifetime, e)) {
+            kept++;
+            latest = Math.max(latest, e.ts);
+          }
+          continue;
         }
-        continue;
+        this.sql.exec(
+          "INSERT OR IGNORE INTO events (id, type, ts, props, source) VALUES (?, ?, ?, ?, ?)",
+          e.id, e.type, e.ts, e.props === undefined ? null : JSON.stringify(e.props), e.source ?? null,
+        );
+        this.remember(e);
+        added.push(e);
+        if (e.type === "purchase") addPurchase(this.profile.lifetime, e);
+        latest = Math.max(latest, e.ts);
+        kept++;
       }
-      this.sql.exec(
-        "INSERT OR IGNORE INTO events (id, type, ts, props, source) VALUES (?, ?, ?, ?, ?)",
-        e.id, e.type, e.ts, e.props === undefined ? null : JSON.stringify(e.props), e.source ?? null,
-      );
-      this.remember(e);
-      added.push(e);
-      if (e.type === "purchase") addPurchase(this.profile.lifetime, e);
-      latest = Math.max(latest, e.ts);
-      kept++;
-    }
-    // Results are counted beside the ingest, never in its way.
-    if (!alreadyCounted && added.length) this.ctx.waitUntil(this.countForStats(added));
-    if (kept > 0) {
-      this.setMeta("lifetime", this.profile.lifetime);
-      this.touch(Math.min(now, latest));
-    }
-    if (context) this.setContext(context);
-    const view = await this.reevaluate(now, alreadyCounted ? [] : added);
-    return { kept, duplicates: events.length - kept, ...view };
+      // Results are counted beside the ingest, never in its way.
+      if (!alreadyCounted && added.length) this.ctx.waitUntil(this.countForStats(added));
+      if (kept > 0) {
+        this.setMeta("lifetime", this.profile.lifetime);
+        this.touch(Math.min(now, latest));
+      }
+      if (context) this.setContext(context);
+      const view = await this.reevaluate(now, alreadyCounted ? [] : added);
+      return { kept, duplicates: events.length - kept, ...view };
+    });
   }
 
   /**
@@ -154,31 +162,58 @@ export class Profile extends DurableObject<Settings> {
    * Called after the page went out, so a failure here never touches it.
    */
   async expose(input: ExposureInput): Promise<void> {
-    const added: StoredEvent[] = [];
-    const wasStored = this.stored;
-    if (input.exposures.length) {
-      this.createTables();
-      for (const x of input.exposures) {
-        const e: StoredEvent = { id: `x-${input.id}-${x.slot}`.slice(0, 64), type: "impression", ts: input.at, props: { slot: x.slot, rule: x.rule, variant: x.variant }, source: "server" };
-        if (this.ids.has(e.id)) continue;
-        this.sql.exec("INSERT OR IGNORE INTO events (id, type, ts, props, source) VALUES (?, ?, ?, ?, 'server')", e.id, e.type, e.ts, JSON.stringify(e.props));
-        this.remember(e);
-        added.push(e);
+    return this.changing(async () => {
+      const added: StoredEvent[] = [];
+      const wasStored = this.stored;
+      if (input.exposures.length) {
+        this.createTables();
+        for (const x of input.exposures) {
+          const e: StoredEvent = { id: `x-${input.id}-${x.slot}`.slice(0, 64), type: "impression", ts: input.at, props: { slot: x.slot, rule: x.rule, variant: x.variant }, source: "server" };
+          if (this.ids.has(e.id)) continue;
+          this.sql.exec("INSERT OR IGNORE INTO events (id, type, ts, props, source) VALUES (?, ?, ?, ?, 'server')", e.id, e.type, e.ts, JSON.stringify(e.props));
+          this.remember(e);
+          added.push(e);
+        }
+        this.touch(input.at);
       }
-      this.touch(input.at);
-    }
-    if (added.length) await this.countForStats(added);
-    if (input.shadow) await this.countShadow(input);
-    // A profile the edge alone wrote to still gets its erasure alarm; others keep theirs and are trimmed.
-    if (added.length && !wasStored) await this.reevaluate(input.at);
-    else if (added.length) this.plan(Number.POSITIVE_INFINITY, input.at);
+      if (added.length) await this.countForStats(added);
+      if (input.shadow) await this.countShadow(input);
+      // A profile the edge alone wrote to still gets its erasure alarm; others keep theirs and are trimmed.
+      if (added.length && !wasStored) await this.reevaluate(input.at);
+      else if (added.length) this.plan(Number.POSITIVE_INFINITY, input.at);
+    });
   }
 
-  /** Which segments hold at `now` for a page request, and template values; changes nothing. */
+  /**
+   * Which segments hold at `now` for a page request, and template values; changes nothing.
+   * A visitor whose pages ask the profile (a landing page, no snapshot cookie) asks it page
+   * after page: the last answer is given again while the rules, the visit context and the
+   * profile are the same and no segment can have changed (before its `validUntil`), for at
+   * most VIEW_REUSE_MS, so time-dependent template values (an intent score) stay this fresh.
+   */
   async pageView(context: VisitContext, now = Date.now()): Promise<PageView> {
     const rules = await currentRules(this.env);
+    const key = JSON.stringify(context);
+    const last = this.lastView;
+    if (last && last.rules === rules && last.context === key && last.revision === this.revision && now >= last.from && now < last.until) return last.view;
     const { held, nextChange } = evaluateSegments(rules, this.profile, now, context);
-    return this.viewOf(rules, held, nextChange, now);
+    const view = this.viewOf(rules, held, nextChange, now);
+    this.lastView = { rules, context: key, revision: this.revision, from: now, until: Math.min(view.validUntil, now + VIEW_REUSE_MS), view };
+    return view;
+  }
+
+  /**
+   * Runs a change to the profile. The revision moves before and after it, so a page view made
+   * while it was under way (between its awaits) is never given again. A change that throws
+   * still moves it.
+   */
+  private async changing<T>(change: () => Promise<T>): Promise<T> {
+    this.revision++;
+    try {
+      return await change();
+    } finally {
+      this.revision++;
+    }
   }
 
   private viewOf(rules: CompiledRules, held: ReadonlySet<string>, validUntil: number, now: number): PageView {
@@ -212,12 +247,14 @@ export class Profile extends DurableObject<Settings> {
 
   /** Links this profile to a verified user id and merges in their traits. */
   async identify(userId: string, traits: Traits, now = Date.now()): Promise<void> {
-    this.createTables();
-    this.userId = userId;
-    this.profile.traits = { ...this.profile.traits, ...traits };
-    this.setMeta("user", { userId, traits: this.profile.traits });
-    this.touch(now);
-    await this.reevaluate(now);
+    return this.changing(async () => {
+      this.createTables();
+      this.userId = userId;
+      this.profile.traits = { ...this.profile.traits, ...traits };
+      this.setMeta("user", { userId, traits: this.profile.traits });
+      this.touch(now);
+      await this.reevaluate(now);
+    });
   }
 
   /** Everything kept about this visitor (GET /rujai/me). */
@@ -246,11 +283,13 @@ export class Profile extends DurableObject<Settings> {
    * counts the visitor again. An arm both have keeps this profile's state.
    */
   async adoptArms(arms: ArmState[]): Promise<void> {
-    const fresh = arms.filter((a) => !this.arms.has(armKey(a.rule, a.variant)));
-    if (!fresh.length) return;
-    this.createTables();
-    for (const a of fresh) this.arms.set(armKey(a.rule, a.variant), a);
-    storeArms(this.sql, fresh);
+    return this.changing(async () => {
+      const fresh = arms.filter((a) => !this.arms.has(armKey(a.rule, a.variant)));
+      if (!fresh.length) return;
+      this.createTables();
+      for (const a of fresh) this.arms.set(armKey(a.rule, a.variant), a);
+      storeArms(this.sql, fresh);
+    });
   }
 
   /**
@@ -258,33 +297,37 @@ export class Profile extends DurableObject<Settings> {
    * also makes their Identity object forget them, so the next login starts afresh.
    */
   async erase(): Promise<void> {
-    const userId = this.userId;
-    // The index hears of it after every earlier write: its tombstone outranks them all.
-    if (this.stored) this.sendToIndex({ visitorId: this.visitorId(), version: nextVersion(this.indexed.version, Date.now()), erased: true });
-    await this.ctx.storage.deleteAlarm();
-    await this.ctx.storage.deleteAll();
-    this.profile.clear();
-    this.ids.clear();
-    this.eventBytes = 0;
-    this.membership.clear();
-    this.context = null;
-    this.userId = null;
-    this.lastActivity = null;
-    this.stored = false;
-    this.indexed = { version: 0, fingerprint: "" };
-    this.arms.clear();
-    this.shadowDraft = undefined;
-    this.fireDue = undefined;
-    this.firesCheckedFor = "";
-    if (userId !== null) await identityOf(this.env, userId).forget();
+    return this.changing(async () => {
+      const userId = this.userId;
+      // The index hears of it after every earlier write: its tombstone outranks them all.
+      if (this.stored) this.sendToIndex({ visitorId: this.visitorId(), version: nextVersion(this.indexed.version, Date.now()), erased: true });
+      await this.ctx.storage.deleteAlarm();
+      await this.ctx.storage.deleteAll();
+      this.profile.clear();
+      this.ids.clear();
+      this.eventBytes = 0;
+      this.membership.clear();
+      this.context = null;
+      this.userId = null;
+      this.lastActivity = null;
+      this.stored = false;
+      this.indexed = { version: 0, fingerprint: "" };
+      this.arms.clear();
+      this.shadowDraft = undefined;
+      this.fireDue = undefined;
+      this.firesCheckedFor = "";
+      if (userId !== null) await identityOf(this.env, userId).forget();
+    });
   }
 
   override async alarm(): Promise<void> {
-    const now = Date.now();
-    const plan = this.plan(Number.POSITIVE_INFINITY, now);
-    if (plan.erase) return this.erase();
-    if (!this.stored) return;
-    await this.reevaluate(now);
+    return this.changing(async () => {
+      const now = Date.now();
+      const plan = this.plan(Number.POSITIVE_INFINITY, now);
+      if (plan.erase) return this.erase();
+      if (!this.stored) return;
+      await this.reevaluate(now);
+    });
   }
 
   private load(): void {
