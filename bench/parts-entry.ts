@@ -1,23 +1,88 @@
 // The page path's parts, each run many times inside workerd (npm run bench:parts): a part's
 // cost is the workerd process's CPU over the loop, less the loop's own (a fresh Request per
-// turn, as each page has). Load tests cannot resolve a 2 µs part; this can.
+// turn, as each page has). The "steps" build the page path up from the two-slot floor, one
+// part at a time; the last line is the whole of it. Load tests cannot resolve a few µs; this
+// can, to about ±2 µs with BENCH_N=5000 and 12 rounds.
 import { visitorOf } from "../worker/http/visitor";
 import { decideInTime } from "../worker/edge/decide";
 import { exposureRecorder } from "../worker/edge/exposure";
 import { originFetchArgs, parseOrigin } from "../worker/edge/origin-request";
-import { isRewritable } from "../worker/edge/rewrite";
+import { isRewritable, rewriteSlots, type SlotRendering } from "../worker/edge/rewrite";
 import { currentRules } from "../worker/rules/store";
+import { servePage } from "../worker/edge/page";
 import type { Settings } from "../worker/settings";
 export { Profile } from "../worker/profile/profile";
 export { Stats } from "../worker/stats/stats";
 export { Identity } from "../worker/identity/identity";
 
 const origin = parseOrigin("http://127.0.0.1:9/");
+/** Two slot renderings, fixed: the rewriter's work without a decision. */
+const FIXED = new Map<string, SlotRendering>([
+  ["hero", { rule: "r", variant: "v", render: () => "<h2>swapped</h2>" }],
+  ["promo", { rule: "p", variant: "v", render: () => "<b>promo</b>" }],
+]);
+/** The two-slot floor's rewriter: both slots swapped and marked, nothing decided. */
+const bothSlots = () =>
+  new HTMLRewriter().on("[data-rujai-slot]", {
+    element(e) {
+      const slot = e.getAttribute("data-rujai-slot");
+      e.setAttribute("data-rujai-rule", "r");
+      e.setAttribute("data-rujai-variant", "v");
+      e.setInnerContent(slot === "hero" ? "<h2>swapped</h2>" : "<b>promo</b>", { html: true });
+    },
+  });
+/** The bench's 10 KB page (the PAGE_HTML binding) each time, from memory: what is left is the worker's own work. */
+let page: { html: string; headers: Record<string, string> } | undefined;
+const fromMemory = { fetch: async () => new Response(page!.html, { headers: page!.headers }) };
+/** rujai's settings with the page above as its origin (the ASSETS path of fetchOrigin). */
+let pageEnv: Settings | undefined;
 const PAGE = "https://shop.test/10%20KB";
 
 /** Each part, given a fresh page request; returns something so the work cannot be skipped. */
 const PARTS: Record<string, (request: Request, env: Settings, ctx: ExecutionContext, now: number) => unknown> = {
   "(the loop: a fresh Request)": () => 0,
+  "floor: one slot swapped in a 10 KB page from memory, read to the end": async () =>
+    (await new HTMLRewriter().on('[data-rujai-slot="hero"]', { element: (e) => void e.setInnerContent("<h2>swapped</h2>", { html: true }) }).transform(await fromMemory.fetch()).arrayBuffer()).byteLength,
+  "floor, both slots swapped and marked": async () =>
+    (await bothSlots().transform(await fromMemory.fetch()).arrayBuffer()).byteLength,
+  "steps: floor two slots + visitor": async (request, env) => {
+    await visitorOf(request, env);
+    return (await bothSlots().transform(await fromMemory.fetch()).arrayBuffer()).byteLength;
+  },
+  "steps: + decision": async (request, env, _ctx, now) => {
+    const visitor = await visitorOf(request, env);
+    await decideInTime(env, request, visitor, now, 50);
+    return (await bothSlots().transform(await fromMemory.fetch()).arrayBuffer()).byteLength;
+  },
+  "steps: + rewriteSlots with fixed renderings": async (request, env, _ctx, now) => {
+    const visitor = await visitorOf(request, env);
+    await decideInTime(env, request, visitor, now, 50);
+    return (await rewriteSlots(await fromMemory.fetch(), FIXED).arrayBuffer()).byteLength;
+  },
+  "steps: + isRewritable, exposure check": async (request, env, ctx, now) => {
+    const visitor = await visitorOf(request, env);
+    const decision = await decideInTime(env, request, visitor, now, 50);
+    const origin = await fromMemory.fetch();
+    if (!isRewritable(origin)) return 0;
+    const observer = exposureRecorder(env, ctx, request, visitor, decision, now);
+    return (await rewriteSlots(origin, FIXED, observer).arrayBuffer()).byteLength;
+  },
+  "steps: + response headers": async (request, env, ctx, now) => {
+    const visitor = await visitorOf(request, env);
+    const decision = await decideInTime(env, request, visitor, now, 50);
+    const origin = await fromMemory.fetch();
+    if (!isRewritable(origin)) return 0;
+    const observer = exposureRecorder(env, ctx, request, visitor, decision, now);
+    const response = rewriteSlots(origin, FIXED, observer);
+    const headers = response.headers;
+    headers.append("server-timing", `rujai;dur=0;desc="segments from ${decision?.source}"`);
+    headers.set("cache-control", "private");
+    headers.delete("etag");
+    headers.delete("last-modified");
+    return (await response.arrayBuffer()).byteLength;
+  },
+  "rujai's page path, the same page from memory (no origin request), read to the end": async (request, env, ctx) =>
+    (await (await servePage(request, pageEnv!, ctx)).arrayBuffer()).byteLength,
   "visitor (cookie, bot, GPC)": (request, env) => visitorOf(request, env),
   "decision (whole, incl. visitor)": async (request, env, _ctx, now) => decideInTime(env, request, await visitorOf(request, env), now, 50),
   "exposure check": async (request, env, ctx, now) => {
@@ -37,6 +102,9 @@ export default {
     const part = PARTS[url.searchParams.get("part") ?? ""];
     if (!part) return new Response("no such part", { status: 404 });
     const n = Number(url.searchParams.get("n") ?? 1000);
+    const html = (env as unknown as { PAGE_HTML: string }).PAGE_HTML;
+    page ??= { html, headers: { "content-type": "text/html; charset=utf-8", "content-length": String(new TextEncoder().encode(html).byteLength), "set-cookie": "origin=1; Path=/" } };
+    pageEnv ??= { ...env, ORIGIN: undefined, ASSETS: fromMemory as unknown as Fetcher };
     await currentRules(env, Date.now());
     const now = Date.now();
     let kept = 0;
