@@ -9,6 +9,7 @@ import { exposureRecorder } from "../worker/edge/exposure";
 import { originFetchArgs, parseOrigin } from "../worker/edge/origin-request";
 import { isRewritable, rewriteSlots, type SlotRendering } from "../worker/edge/rewrite";
 import { currentRules } from "../worker/rules/store";
+import { visitContext } from "../worker/http/context";
 import { servePage } from "../worker/edge/page";
 import type { Settings } from "../worker/settings";
 export { Profile } from "../worker/profile/profile";
@@ -89,6 +90,7 @@ const PARTS: Record<string, (request: Request, env: Settings, ctx: ExecutionCont
     const visitor = await visitorOf(request, env);
     return exposureRecorder(env, ctx, request, visitor, await decideInTime(env, request, visitor, now, 50), now);
   },
+  "visit context (what a condition may read)": async (request, env) => visitContext(request, (await currentRules(env, Date.now())), env.DEFAULT_TIMEZONE),
   "upstream request (headers, URL, signal)": (request) => originFetchArgs(request, origin, new AbortController().signal),
   "origin deadline timer": () => clearTimeout(setTimeout(() => {}, 10_000)),
   "rewritable? (status, type, length)": (_request, _env, _ctx, _now) => isRewritable(new Response("<p>", { headers: { "content-type": "text/html; charset=utf-8", "content-length": "3" } })),

@@ -37,7 +37,11 @@ const { visitor, snapshot } = cookiesOf(ingest);
 await worker.dispose();
 
 const browser = { accept: "text/html,application/xhtml+xml", "accept-language": "th,en;q=0.8", "accept-encoding": "gzip, br", "user-agent": BROWSER_UA };
-const VISITORS = { "returning, snapshot": { ...browser, cookie: `${visitor}; ${snapshot}; _ga=GA1.2.3` }, new: browser };
+const VISITORS = {
+  "returning, snapshot": { ...browser, cookie: `${visitor}; ${snapshot}; _ga=GA1.2.3` },
+  new: browser,
+  "returning, no snapshot": { ...browser, cookie: `${visitor}; _ga=GA1.2.3` },
+};
 const names = (await (await fetch(`${parts.url}/parts`)).json()).filter((name, i) => i === 0 || !ONLY || ONLY.test(name));
 const table = {};
 for (const [kind, headers] of Object.entries(VISITORS)) {
