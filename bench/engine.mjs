@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildRujai, cookiesOf } from "./rujai-target.mjs";
 
 const require = createRequire(import.meta.url);
 if (!existsSync("bench/peers/node_modules/json-rules-engine")) execFileSync("npm", ["ci", "--no-audit", "--no-fund", "--prefix", "bench/peers"], { stdio: "inherit" });
@@ -119,10 +120,7 @@ console.log(`    rujai, cold (profile built and indexed from scratch): ${us(aC)}
 console.log(`    rujai, warm (the DO's kept profile): ${us(aW)} — ${(aJ / aW).toFixed(0)}× faster\n`);
 
 // ── (b)(c) ingest cost and storage per visitor, in the real worker ─────────────────────────
-await build({
-  entryPoints: ["worker/index.ts"], bundle: true, format: "esm", platform: "neutral", target: "es2022",
-  external: ["cloudflare:workers"], outfile: "bench/.build/rujai.mjs", logLevel: "error", mainFields: ["module", "main"], conditions: ["workerd", "worker", "import"],
-});
+await buildRujai(); // the same bundle as every other bench (papaparse's Node stream left out)
 const rulesText = readFileSync("demo-site/rules.json", "utf8");
 
 async function ingestCost(size) {
@@ -134,8 +132,13 @@ async function ingestCost(size) {
   });
   const url = (await mf.ready).toString().replace(/\/$/, "");
   await (await mf.getKVNamespace("RULES")).put("rules", rulesText);
-  const post = (evs) =>
-    fetch(`${url}/rujai/e`, { method: "POST", headers: { cookie: `rujai_id=bench-visitor-${size}-xxxxxxxx`, "user-agent": BROWSER_UA }, body: JSON.stringify({ sentAt: Date.now(), events: evs }) }).then((r) => r.json());
+  // Visitor ids are signed by the worker (a made-up one is a new visitor): the first batch gets one.
+  let cookie;
+  const post = async (evs) => {
+    const res = await fetch(`${url}/rujai/e`, { method: "POST", headers: { ...(cookie ? { cookie } : {}), "user-agent": BROWSER_UA }, body: JSON.stringify({ sentAt: Date.now(), events: evs }) });
+    cookie ??= cookiesOf(res).visitor;
+    return res.json();
+  };
   const now = Date.now();
   for (let i = 0; i < size; i += 50) {
     const filled = await post(Array.from({ length: Math.min(50, size - i) }, (_, j) => ({
@@ -152,7 +155,7 @@ async function ingestCost(size) {
     times.push(performance.now() - t);
   }
   // The Durable Object's own SQLite size (what storage is billed on), via the visitor's own view.
-  const me = await (await fetch(`${url}/rujai/me`, { headers: { cookie: `rujai_id=bench-visitor-${size}-xxxxxxxx`, "user-agent": BROWSER_UA } })).json();
+  const me = await (await fetch(`${url}/rujai/me`, { headers: { cookie, "user-agent": BROWSER_UA } })).json();
   await mf.dispose();
   rmSync(persist, { recursive: true, force: true });
   return { ms: med(times), bytes: me.storedBytes, events: me.events.length };
