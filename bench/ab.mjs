@@ -3,7 +3,6 @@
 // processes, the floor as the reference, turns alternated (bench/rounds.mjs). For choosing a
 // change to the page path by what it measurably saves, not by what it should save.
 //   BENCH_VISITORS=snapshot,new,profile BENCH_SIZES="10 KB" npm run bench:ab -- HEAD
-import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
@@ -25,14 +24,10 @@ const SIZES = (process.env.BENCH_SIZES ?? "10 KB").split(",").filter((s) => s in
 const BASE = "bench/.build/base";
 rmSync(BASE, { recursive: true, force: true });
 mkdirSync(BASE, { recursive: true });
-execFileSync("bash", ["-c", `git archive ${JSON.stringify(REVISION)} worker sdk/src | tar -x -C ${BASE}`]);
+execFileSync("tar", ["-x", "-C", BASE], { input: execFileSync("git", ["archive", REVISION, "worker", "sdk/src"], { maxBuffer: 1 << 28 }) });
 cpSync("worker/generated", `${BASE}/worker/generated`, { recursive: true });
 await buildRujai();
-await build({
-  entryPoints: [`${BASE}/worker/index.ts`], bundle: true, format: "esm", platform: "neutral", target: "es2022",
-  external: ["cloudflare:workers", "stream"], outfile: "bench/.build/rujai-base.mjs", logLevel: "warning",
-  mainFields: ["module", "main"], conditions: ["workerd", "worker", "import"],
-});
+await buildRujai(`${BASE}/worker/index.ts`, "bench/.build/rujai-base.mjs");
 
 const pages = Object.fromEntries(SIZES.map((s) => [s, Buffer.from(pageOfSize(ALL_SIZES[s]))]));
 const origin = http.createServer((req, res) => {

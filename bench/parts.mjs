@@ -6,7 +6,6 @@
 // ~110 µs page is below what they resolve, and the CPU profiler inflates every call into the
 // runtime (under it, reading request headers once instead of ~25 times looked like a 20 % saving;
 // bench:ab and this bench both measured none).
-import { build } from "esbuild";
 import { readFileSync } from "node:fs";
 import { Miniflare } from "miniflare";
 import { BROWSER_UA, buildRujai, cookiesOf, rujaiOptions } from "./rujai-target.mjs";
@@ -17,11 +16,7 @@ const N = Number(process.env.BENCH_N ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 // BENCH_PARTS="page path|floor" times only the parts whose names match (the loop always runs).
 const ONLY = process.env.BENCH_PARTS ? new RegExp(process.env.BENCH_PARTS) : undefined;
-await build({
-  entryPoints: ["bench/parts-entry.ts"], bundle: true, format: "esm", platform: "neutral", target: "es2022",
-  external: ["cloudflare:workers", "stream"], outfile: "bench/.build/parts.mjs", logLevel: "warning",
-  mainFields: ["module", "main"], conditions: ["workerd", "worker", "import"],
-});
+await buildRujai("bench/parts-entry.ts", "bench/.build/parts.mjs");
 await buildRujai();
 const rules = readFileSync("demo-site/rules.json", "utf8");
 const options = rujaiOptions("http://127.0.0.1:9");

@@ -7,16 +7,17 @@ import { mkdirSync, readFileSync, readdirSync } from "node:fs";
 export const COMPAT = "2026-04-20";
 export const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 
-export async function buildRujai() {
+/** rujai's worker (or another entry that imports it) bundled as the benches run it. */
+export async function buildRujai(entry = "worker/index.ts", outfile = "bench/.build/rujai.mjs") {
   mkdirSync("bench/.build", { recursive: true });
   await build({
-    entryPoints: ["worker/index.ts"],
+    entryPoints: [entry],
     bundle: true,
     format: "esm",
     platform: "neutral",
     target: "es2022",
     external: ["cloudflare:workers", "stream"], // papaparse reaches for Node streams only when parsing one
-    outfile: "bench/.build/rujai.mjs",
+    outfile,
     logLevel: "warning",
     mainFields: ["module", "main"],
     conditions: ["workerd", "worker", "import"],
