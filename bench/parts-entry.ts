@@ -39,6 +39,28 @@ const fromMemory = { fetch: async () => new Response(page!.html, { headers: page
 let pageEnv: Settings | undefined;
 const PAGE = "https://shop.test/10%20KB";
 
+/**
+ * rujai's page path built up from the two-slot floor, to `step`: 1 the visitor, 2 the
+ * decision, 3 rujai's rewriter (fixed renderings), 4 the rewritable check and the exposure
+ * check, 5 the response's headers. The page comes from memory.
+ */
+async function pathUpTo(step: number, request: Request, env: Settings, ctx: ExecutionContext, now: number): Promise<number> {
+  const visitor = await visitorOf(request, env);
+  const decision = step >= 2 ? await decideInTime(env, request, visitor, now, 50) : undefined;
+  const origin = await fromMemory.fetch();
+  if (step < 3) return (await bothSlots().transform(origin).arrayBuffer()).byteLength;
+  if (step >= 4 && !isRewritable(origin)) return 0;
+  const response = rewriteSlots(origin, FIXED, step >= 4 ? exposureRecorder(env, ctx, request, visitor, decision, now) : undefined);
+  if (step >= 5) {
+    const headers = response.headers;
+    headers.append("server-timing", `rujai;dur=0;desc="segments from ${decision?.source}"`);
+    headers.set("cache-control", "private");
+    headers.delete("etag");
+    headers.delete("last-modified");
+  }
+  return (await response.arrayBuffer()).byteLength;
+}
+
 /** Each part, given a fresh page request; returns something so the work cannot be skipped. */
 const PARTS: Record<string, (request: Request, env: Settings, ctx: ExecutionContext, now: number) => unknown> = {
   "(the loop: a fresh Request)": () => 0,
@@ -46,42 +68,11 @@ const PARTS: Record<string, (request: Request, env: Settings, ctx: ExecutionCont
     (await new HTMLRewriter().on('[data-rujai-slot="hero"]', { element: (e) => void e.setInnerContent("<h2>swapped</h2>", { html: true }) }).transform(await fromMemory.fetch()).arrayBuffer()).byteLength,
   "floor, both slots swapped and marked": async () =>
     (await bothSlots().transform(await fromMemory.fetch()).arrayBuffer()).byteLength,
-  "steps: floor two slots + visitor": async (request, env) => {
-    await visitorOf(request, env);
-    return (await bothSlots().transform(await fromMemory.fetch()).arrayBuffer()).byteLength;
-  },
-  "steps: + decision": async (request, env, _ctx, now) => {
-    const visitor = await visitorOf(request, env);
-    await decideInTime(env, request, visitor, now, 50);
-    return (await bothSlots().transform(await fromMemory.fetch()).arrayBuffer()).byteLength;
-  },
-  "steps: + rewriteSlots with fixed renderings": async (request, env, _ctx, now) => {
-    const visitor = await visitorOf(request, env);
-    await decideInTime(env, request, visitor, now, 50);
-    return (await rewriteSlots(await fromMemory.fetch(), FIXED).arrayBuffer()).byteLength;
-  },
-  "steps: + isRewritable, exposure check": async (request, env, ctx, now) => {
-    const visitor = await visitorOf(request, env);
-    const decision = await decideInTime(env, request, visitor, now, 50);
-    const origin = await fromMemory.fetch();
-    if (!isRewritable(origin)) return 0;
-    const observer = exposureRecorder(env, ctx, request, visitor, decision, now);
-    return (await rewriteSlots(origin, FIXED, observer).arrayBuffer()).byteLength;
-  },
-  "steps: + response headers": async (request, env, ctx, now) => {
-    const visitor = await visitorOf(request, env);
-    const decision = await decideInTime(env, request, visitor, now, 50);
-    const origin = await fromMemory.fetch();
-    if (!isRewritable(origin)) return 0;
-    const observer = exposureRecorder(env, ctx, request, visitor, decision, now);
-    const response = rewriteSlots(origin, FIXED, observer);
-    const headers = response.headers;
-    headers.append("server-timing", `rujai;dur=0;desc="segments from ${decision?.source}"`);
-    headers.set("cache-control", "private");
-    headers.delete("etag");
-    headers.delete("last-modified");
-    return (await response.arrayBuffer()).byteLength;
-  },
+  "steps: floor two slots + visitor": (request, env, ctx, now) => pathUpTo(1, request, env, ctx, now),
+  "steps: + decision": (request, env, ctx, now) => pathUpTo(2, request, env, ctx, now),
+  "steps: + rewriteSlots with fixed renderings": (request, env, ctx, now) => pathUpTo(3, request, env, ctx, now),
+  "steps: + isRewritable, exposure check": (request, env, ctx, now) => pathUpTo(4, request, env, ctx, now),
+  "steps: + response headers": (request, env, ctx, now) => pathUpTo(5, request, env, ctx, now),
   "rujai's page path, the same page from memory (no origin request), read to the end": async (request, env, ctx) =>
     (await (await servePage(request, pageEnv!, ctx)).arrayBuffer()).byteLength,
   "visitor (cookie, bot, GPC)": (request, env) => visitorOf(request, env),
