@@ -1,7 +1,9 @@
 // npm run bench:profile — where a page request's CPU goes, from a V8 CPU profile of the rujai
 // worker under load (Miniflare directly, inspector on, the same 10 KB page and visitor kinds as
 // `npm run bench`). Prints self time per function and per source file, so changes to the page
-// path are chosen from measurements rather than guesses.
+// path are chosen from measurements rather than guesses. It shows where to look, not what a
+// change will save: under the profiler every call into the runtime costs more than it does
+// without it, so judge a change with `npm run bench:ab` (and bench:parts for the µs).
 //   BENCH_VISITOR=snapshot|new|profile BENCH_SECONDS=5 npm run bench:profile
 // BENCH_VISITOR=floor profiles the bare-HTMLRewriter floor instead, for the side-by-side.
 import { build } from "esbuild";
