@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
-import { BROWSER_UA, buildRujai, cookiesOf, rujaiOptions } from "./rujai-target.mjs";
+import { BROWSER_UA, buildRujai, cookiesOf, rujaiOptions, sendEvents, sneakerViews } from "./rujai-target.mjs";
 import { cpuMs, startMeasured } from "./cpu.mjs";
 import { pageOfSize } from "./pages.mjs";
 import { ratioText, timeRounds } from "./rounds.mjs";
@@ -61,15 +61,14 @@ for (let n = 0; n < PROCESSES; n++) {
 const started = { floor: [], [REVISION]: [], "working tree": [] };
 for (const p of processes) for (const [label, w] of WORKERS) started[label].push({ ...p, url: (await p.mf.unsafeGetDirectURL(w.name)).toString().replace(/\/$/, "") });
 const rujais = [...started[REVISION], ...started["working tree"]];
+// Workers in one process share a KV namespace of the same id: one put serves all of them.
 for (const p of processes) await (await p.mf.getKVNamespace("RULES", "tree-0")).put("rules", readFileSync("demo-site/rules.json", "utf8"));
 process.once("SIGINT", () => void Promise.all(processes.map((p) => p.mf.dispose())).finally(() => process.exit(130)));
 
 // One returning sneaker fan, known to every rujai process (the cookie secret is shared).
-const now = Date.now();
-const views = ["sn-runner", "sn-court", "sn-trail"].map((id, i) => ({ id: `ab-view-${i}`, type: "view_item", ts: now - i * 1000, props: { item_id: id, category: "sneakers" } }));
-const send = (url, cookie) => fetch(`${url}/rujai/e`, { method: "POST", headers: { "user-agent": BROWSER_UA, ...(cookie ? { cookie } : {}) }, body: JSON.stringify({ sentAt: now, events: views }) });
-const { visitor, snapshot } = cookiesOf(await send(rujais[0].url));
-for (const t of rujais.slice(1)) if (!(await send(t.url, visitor)).ok) throw new Error(`seeding ${t.name} failed`);
+const views = sneakerViews("ab-view");
+const { visitor, snapshot } = cookiesOf(await sendEvents(rujais[0].url, views));
+for (const t of rujais.slice(1)) if (!(await sendEvents(t.url, views, visitor)).ok) throw new Error(`seeding ${t.name} failed`);
 const browser = { accept: "text/html", "user-agent": BROWSER_UA };
 const KINDS = { snapshot: { ...browser, cookie: `${visitor}; ${snapshot}` }, new: browser, profile: { ...browser, cookie: visitor } };
 
@@ -79,11 +78,11 @@ for (const kind of VISITORS) {
   const results = await timeRounds(targets, { sizes: SIZES, rounds: ROUNDS, seconds: SECONDS, connections: 10, cpuOf: (t) => cpuMs(t.pid) });
   for (const [size, r] of Object.entries(results)) {
     const base = r[REVISION];
-    const now = r["working tree"];
+    const tree = r["working tree"];
     console.log(`\n${kind} visitor, ${size} page (${SECONDS} s × ${ROUNDS} rounds, ${PROCESSES} processes × ${COPIES} isolates each) | req/s ÷ floor | CPU ÷ floor | segments from`);
     console.log("--- | --- | --- | ---");
     for (const [name, x] of Object.entries(r)) console.log(`${name} | ${ratioText(x.rpsRatio, ROUNDS)} | ${ratioText(x.cpuRatio, ROUNDS)} | ${Object.keys(x.sources).join(", ") || "—"}`);
-    console.log(`working tree ÷ ${REVISION}: req/s ${(now.rps / base.rps).toFixed(3)}×, CPU per request ${(now.cpu / base.cpu).toFixed(3)}×`);
+    console.log(`working tree ÷ ${REVISION}: req/s ${(tree.rps / base.rps).toFixed(3)}×, CPU per request ${(tree.cpu / base.cpu).toFixed(3)}×`);
   }
 }
 await Promise.all(processes.map((p) => p.mf.dispose()));

@@ -1,14 +1,14 @@
 // npm run bench:parts — what each part of the page path costs, in µs of workerd CPU, for a
-// returning visitor with a snapshot and for a new one (bench/parts-entry.ts runs each part
+// returning visitor with a snapshot, a new one and one without a snapshot (bench/parts-entry.ts runs each part
 // N times inside one request; the process's CPU over the loop, less the loop's own).
 //   BENCH_N=50000 npm run bench:parts
 // Load tests (npm run bench, bench:ab) move ±3 % between runs: a part worth 2 µs of a
-// ~110 µs page is below what they resolve, and the CPU profiler inflates every call into the
+// ~80–90 µs page is below what they resolve, and the CPU profiler inflates every call into the
 // runtime (under it, reading request headers once instead of ~25 times looked like a 20 % saving;
 // bench:ab and this bench both measured none).
 import { readFileSync } from "node:fs";
 import { Miniflare } from "miniflare";
-import { BROWSER_UA, buildRujai, cookiesOf, rujaiOptions } from "./rujai-target.mjs";
+import { BROWSER_UA, buildRujai, cookiesOf, rujaiOptions, sendEvents, sneakerViews } from "./rujai-target.mjs";
 import { cpuMs, startMeasured } from "./cpu.mjs";
 import { pageOfSize } from "./pages.mjs";
 
@@ -25,10 +25,9 @@ const parts = await startMeasured("parts", { ...options, scriptPath: "bench/.bui
 const worker = new Miniflare(options);
 const workerUrl = (await worker.ready).toString().replace(/\/$/, "");
 for (const mf of [parts.mf, worker]) await (await mf.getKVNamespace("RULES")).put("rules", rules);
-const now = Date.now();
-const views = ["sn-runner", "sn-court", "sn-trail"].map((id, i) => ({ id: `parts-view-${i}`, type: "view_item", ts: now - i * 1000, props: { item_id: id, category: "sneakers" } }));
-const ingest = await fetch(`${workerUrl}/rujai/e`, { method: "POST", headers: { "user-agent": BROWSER_UA }, body: JSON.stringify({ sentAt: now, events: views }) });
-const { visitor, snapshot } = cookiesOf(ingest);
+// (The parts process keeps no profile for this visitor: the profile-asked column times the
+// Durable Object call and an empty profile's evaluation.)
+const { visitor, snapshot } = cookiesOf(await sendEvents(workerUrl, sneakerViews("parts-view")));
 await worker.dispose();
 
 const browser = { accept: "text/html,application/xhtml+xml", "accept-language": "th,en;q=0.8", "accept-encoding": "gzip, br", "user-agent": BROWSER_UA };

@@ -11,7 +11,7 @@ import { Miniflare } from "miniflare";
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import WebSocket from "ws";
-import { BROWSER_UA, COMPAT, cookiesOf, rujaiOptions } from "./rujai-target.mjs";
+import { BROWSER_UA, COMPAT, cookiesOf, rujaiOptions, sendEvents, sneakerViews } from "./rujai-target.mjs";
 import { load } from "./load.mjs";
 import { pageOfSize } from "./pages.mjs";
 
@@ -56,9 +56,7 @@ const url = (await mf.ready).toString().replace(/\/$/, "");
 await (await mf.getKVNamespace("RULES")).put("rules", readFileSync("demo-site/rules.json", "utf8"));
 
 // A returning sneaker fan (as bench/run.mjs makes one), or a new visitor.
-const now = Date.now();
-const views = ["sn-runner", "sn-court", "sn-trail"].map((id, i) => ({ id: `prof-view-${i}`, type: "view_item", ts: now - i * 1000, props: { item_id: id, category: "sneakers" } }));
-const ingest = await fetch(`${url}/rujai/e`, { method: "POST", headers: { "user-agent": BROWSER_UA }, body: JSON.stringify({ sentAt: now, events: views }) });
+const ingest = await sendEvents(url, sneakerViews("prof-view"));
 const { visitor, snapshot } = cookiesOf(ingest);
 const cookie = FLOOR || VISITOR === "new" ? undefined : VISITOR === "profile" ? visitor : `${visitor}; ${snapshot}`;
 const headers = { accept: "text/html", "user-agent": BROWSER_UA, ...(cookie ? { cookie } : {}) };

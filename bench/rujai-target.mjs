@@ -60,3 +60,13 @@ export async function applyMigrations(mf, binding = "AUDIENCE") {
   for (const statement of sql.replace(/--.*$/gm, "").split(";").map((s) => s.trim()).filter(Boolean)) await db.prepare(statement).run();
   return db;
 }
+
+/** Three sneaker views just before `now` (ids prefixed `prefix`): enough to make a sneaker fan. */
+export function sneakerViews(prefix, now = Date.now()) {
+  return ["sn-runner", "sn-court", "sn-trail"].map((id, i) => ({ id: `${prefix}-${i}`, type: "view_item", ts: now - i * 1000, props: { item_id: id, category: "sneakers" } }));
+}
+
+/** An event batch as a browser sends it (Node's own user agent is rightly treated as a bot). */
+export function sendEvents(url, events, cookie) {
+  return fetch(`${url}/rujai/e`, { method: "POST", headers: { "user-agent": BROWSER_UA, ...(cookie ? { cookie } : {}) }, body: JSON.stringify({ sentAt: Date.now(), events }) });
+}

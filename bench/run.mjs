@@ -4,7 +4,7 @@
 //   BENCH_SECONDS=0.5 BENCH_ROUNDS=12 BENCH_PROCESSES=2 BENCH_CONNECTIONS=10 npm run bench
 // (npm run bench:size prints only the script-size table.)
 import { build } from "esbuild";
-import { BROWSER_UA, buildRujai, cookiesOf, rujaiOptions } from "./rujai-target.mjs";
+import { BROWSER_UA, buildRujai, cookiesOf, rujaiOptions, sendEvents, sneakerViews } from "./rujai-target.mjs";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { timing } from "./load.mjs";
@@ -84,15 +84,12 @@ const { bucket } = await import("./.build/hash.mjs").catch(async () => {
   await build({ entryPoints: ["worker/core/hash.ts"], bundle: true, format: "esm", outfile: "bench/.build/hash.mjs", logLevel: "warning" });
   return import("./.build/hash.mjs");
 });
-// Node's fetch says "node", which the worker rightly treats as a bot.
-const sendViews = (url, events, cookie) =>
-  fetch(`${url}/rujai/e`, { method: "POST", headers: { "user-agent": BROWSER_UA, ...(cookie ? { cookie } : {}) }, body: JSON.stringify({ sentAt: Date.now(), events }) });
 // The worker gives out (signed) visitor ids: new visitors until one is outside the holdout.
 let ingest, visitor, snapshot, views;
 for (let n = 0; ; n++) {
   const now = Date.now();
-  views = ["sn-runner", "sn-court", "sn-trail"].map((id, i) => ({ id: `bench-view-${n}-${i}`, type: "view_item", ts: now - i * 1000, props: { item_id: id, category: "sneakers" } }));
-  ingest = await sendViews(rujai.url, views);
+  views = sneakerViews(`bench-view-${n}`, now);
+  ingest = await sendEvents(rujai.url, views);
   if (!ingest.ok) throw new Error(`seeding the profile failed: ${ingest.status} ${await ingest.text()}`);
   ({ visitor, snapshot } = cookiesOf(ingest));
   if (bucket(visitor.slice("rujai_id=".length).split(".")[0], "sneakers-20:holdout") >= 0.1) break;
@@ -101,7 +98,7 @@ if (!snapshot) throw new Error("the ingest answer set no segment snapshot");
 // The same visitor's profile in every other rujai process (the cookie secret is shared, the
 // storage is not), so a profile-asked page — or a snapshot renewed there — says the same.
 for (const t of rujaiFamily.slice(1)) {
-  const seeded = await sendViews(t.url, views, visitor);
+  const seeded = await sendEvents(t.url, views, visitor);
   if (!seeded.ok) throw new Error(`seeding ${t.name} failed: ${seeded.status}`);
 }
 // Three kinds of visitor: returning with the snapshot their last ingest set (as a browser

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import http from "node:http";
-import { BROWSER_UA, cookiesOf } from "./rujai-target.mjs";
+import { BROWSER_UA, cookiesOf, sendEvents, sneakerViews } from "./rujai-target.mjs";
 import { buildGrowthbook, GROWTHBOOK_PAYLOAD } from "./growthbook-target.mjs";
 import { pageOfSize } from "./pages.mjs";
 import { cpuMs, workerdPids } from "./cpu.mjs";
@@ -84,8 +84,8 @@ if (!saved.ok) throw new Error(`rules not saved: ${saved.status} ${await saved.t
 let visitor, snapshot;
 for (let n = 0; n < 50; n++) {
   const now = Date.now();
-  const views = ["sn-runner", "sn-court", "sn-trail"].map((id, i) => ({ id: `sw-view-${n}-${i}`, type: "view_item", ts: now - i * 1000, props: { item_id: id, category: "sneakers" } }));
-  const ingest = await fetch(`${rujai.url}/rujai/e`, { method: "POST", headers: { "user-agent": BROWSER_UA }, body: JSON.stringify({ sentAt: now, events: views }) });
+  const views = sneakerViews(`sw-view-${n}`, now);
+  const ingest = await sendEvents(rujai.url, views);
   ({ visitor, snapshot } = cookiesOf(ingest));
   const check = await (await fetch(`${rujai.url}/10%20KB`, { headers: { accept: "text/html", "user-agent": BROWSER_UA, cookie: `${visitor}; ${snapshot}` } })).text();
   if (check.includes("New sneakers")) break;
