@@ -15,6 +15,34 @@ import type { Settings } from "../worker/settings";
 export { Profile } from "../worker/profile/profile";
 export { Stats } from "../worker/stats/stats";
 export { Identity } from "../worker/identity/identity";
+import { DurableObject } from "cloudflare:workers";
+
+/**
+ * A Durable Object that does nothing: what a call to one costs before rujai does anything in
+ * it (the PING binding), to tell the Profile object's own work from the runtime's.
+ */
+const SMALL_VIEW = { segments: ["sneaker-fans", "evening"], vars: { top_category: "sneakers" }, validUntil: 1_800_000_000_000, rulesVersion: "0123456789ab" };
+const SMALL_CONTEXT = { timezone: "Asia/Bangkok", host: "shop.test", device: "desktop", browser: "chrome" };
+export class Ping extends DurableObject {
+  nothing(): number {
+    return 1;
+  }
+  echo(_context: unknown): typeof SMALL_VIEW {
+    return SMALL_VIEW;
+  }
+  echoText(_context: string): string {
+    return JSON.stringify(SMALL_VIEW);
+  }
+  override async fetch(request: Request): Promise<Response> {
+    await request.text();
+    return new Response(JSON.stringify(SMALL_VIEW));
+  }
+}
+let pingId: DurableObjectId | undefined;
+function ping(env: Settings): DurableObjectStub<Ping> {
+  const ns = (env as unknown as { PING: DurableObjectNamespace<Ping> }).PING;
+  return ns.get((pingId ??= ns.idFromName("ping")));
+}
 
 const origin = parseOrigin("http://127.0.0.1:9/");
 /** Two slot renderings, fixed: the rewriter's work without a decision. */
@@ -83,6 +111,10 @@ const PARTS: Record<string, (request: Request, env: Settings, ctx: ExecutionCont
   },
   "visit context (what a condition may read)": async (request, env) => visitContext(request, (await currentRules(env, Date.now())), env.DEFAULT_TIMEZONE),
   "upstream request (headers, URL, signal)": (request) => originFetchArgs(request, origin, new AbortController().signal),
+  "a Durable Object call (RPC) that does nothing": (_request, env) => ping(env).nothing(),
+  "… a visit context in, a page view out (as objects)": (_request, env) => ping(env).echo(SMALL_CONTEXT),
+  "… the same as JSON text": async (_request, env) => JSON.parse(await ping(env).echoText(JSON.stringify(SMALL_CONTEXT))),
+  "… the same through the object's fetch()": async (_request, env) => (await ping(env).fetch("https://ping/", { method: "POST", body: JSON.stringify(SMALL_CONTEXT) })).json(),
   "origin deadline timer": () => clearTimeout(setTimeout(() => {}, 10_000)),
   "rewritable? (status, type, length)": (_request, _env, _ctx, _now) => isRewritable(new Response("<p>", { headers: { "content-type": "text/html; charset=utf-8", "content-length": "3" } })),
   "a Response (for the line above)": () => new Response("<p>", { headers: { "content-type": "text/html; charset=utf-8", "content-length": "3" } }),

@@ -20,7 +20,8 @@ await buildRujai("bench/parts-entry.ts", "bench/.build/parts.mjs");
 await buildRujai();
 const rules = readFileSync("demo-site/rules.json", "utf8");
 const options = rujaiOptions("http://127.0.0.1:9");
-const parts = await startMeasured("parts", { ...options, scriptPath: "bench/.build/parts.mjs", bindings: { ...options.bindings, PAGE_HTML: pageOfSize(10_000) } });
+const durableObjects = { ...options.durableObjects, PING: { className: "Ping", useSQLite: true } };
+const parts = await startMeasured("parts", { ...options, durableObjects, scriptPath: "bench/.build/parts.mjs", bindings: { ...options.bindings, PAGE_HTML: pageOfSize(10_000) } });
 // The real worker gives out a signed visitor and snapshot (the cookie secret is the same).
 const worker = new Miniflare(options);
 const workerUrl = (await worker.ready).toString().replace(/\/$/, "");
@@ -45,7 +46,9 @@ for (const [kind, headers] of Object.entries(VISITORS)) {
     for (const part of names) {
       const before = cpuMs(parts.pid);
       const res = await fetch(`${parts.url}/?part=${encodeURIComponent(part)}&n=${N}`, { headers });
-      ({ source } = await res.json());
+      const text = await res.text();
+      if (!res.ok) throw new Error(`part "${part}" (${kind}) failed: ${res.status} ${text.slice(0, 300)}`);
+      ({ source } = JSON.parse(text));
       times[part].push(((cpuMs(parts.pid) - before) * 1000) / N);
     }
   }
