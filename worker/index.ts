@@ -17,7 +17,7 @@ import { deliveryApi } from "./admin/deliveries";
 import { statsApi } from "./admin/stats";
 import { shadowApi } from "./admin/shadow";
 import { intentApi } from "./admin/intent";
-import { fitIntentModel } from "./intent/fit-job";
+import { FIT_HOUR_UTC, fitIntentModel } from "./intent/fit-job";
 import { extraScript, script } from "./routes/script";
 import { servePage } from "./edge/page";
 import { pathAndQuery } from "./edge/origin-request";
@@ -79,9 +79,6 @@ function isRujai(url: string, basePath: string): boolean {
   const path = pathAndQuery(url);
   return path.startsWith("/rujai.js") || path === basePath || path.startsWith(`${basePath}/`) || path.startsWith(`${basePath}?`);
 }
-
-/** When the daily fit of the intent model runs (a quiet hour in Thailand). */
-const FIT_HOUR_UTC = 20;
 
 const apps = new Map<string, ReturnType<typeof buildApp>>();
 

@@ -12,6 +12,8 @@ import { forgetRules, INTENT_MODEL_KEY } from "../rules/store";
 import type { Settings } from "../settings";
 
 export const INTENT_CARD_KEY = "intent:card";
+/** The UTC hour whose cron run also fits the model (a quiet hour in Thailand: 03:00). */
+export const FIT_HOUR_UTC = 20;
 const DAY = 86_400_000;
 /**
  * Profiles asked per fit, and past instants per profile: 14 days apart, so no purchase labels
