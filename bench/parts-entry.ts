@@ -3,6 +3,7 @@
 // turn, as each page has). The "steps" build the page path up from the two-slot floor, one
 // part at a time; the last line is the whole of it. Load tests cannot resolve a few µs; this
 // can, to about ±2 µs with BENCH_N=5000 and 12 rounds.
+import { DurableObject } from "cloudflare:workers";
 import { visitorOf } from "../worker/http/visitor";
 import { decideInTime } from "../worker/edge/decide";
 import { exposureRecorder } from "../worker/edge/exposure";
@@ -15,7 +16,6 @@ import type { Settings } from "../worker/settings";
 export { Profile } from "../worker/profile/profile";
 export { Stats } from "../worker/stats/stats";
 export { Identity } from "../worker/identity/identity";
-import { DurableObject } from "cloudflare:workers";
 
 /**
  * A Durable Object that does nothing: what a call to one costs before rujai does anything in
